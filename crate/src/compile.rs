@@ -1,0 +1,330 @@
+//! Compiling packs into an immutable [`Rules`] engine.
+//!
+//! ```
+//! use candor::Compiler;
+//! let mut compiler = Compiler::with_builtin();
+//! let extra = r#"{"candor_pack": 1, "id": "acme", "title": "Acme", "publisher": "Acme",
+//!   "version": "1.0", "sources": {"A1": {"title": "Acme playbook", "publisher": "Acme"}},
+//!   "rules": [{"id": "acme.gift-cards", "title": "Asks for gift cards", "family": "payment",
+//!              "severity": "medium", "pattern": "(?i)gift cards?", "explain": "…",
+//!              "sources": ["A1"]}]}"#;
+//! compiler.add_pack(extra).expect("valid pack");
+//! let rules = compiler.build();
+//! assert!(rules.rule_count() > 1);
+//! ```
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::field::{Field, FieldRef};
+use crate::pack::{parse_pack, Family, ListMatch, ListSpec, MatcherSpec, Pack, PackMeta, RuleSeverity, SiteSpec, Source, Verification};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::Regex;
+use std::collections::{BTreeSet, HashMap};
+
+/// The built-in pack, embedded at build time.
+pub const BUILTIN_PACK: &str = include_str!("../packs/builtin.json");
+
+/// Collects packs; [`Compiler::build`] turns them into [`Rules`].
+#[derive(Default)]
+pub struct Compiler {
+    packs: Vec<Pack>,
+}
+
+impl Compiler {
+    pub fn new() -> Self {
+        Compiler::default()
+    }
+
+    /// A compiler that already holds the built-in pack.
+    pub fn with_builtin() -> Self {
+        let mut c = Compiler::new();
+        c.add_pack(BUILTIN_PACK).expect("the built-in pack compiles (checked by tests)");
+        c
+    }
+
+    /// Validates `text` and, if it has no error, adds it. Returns the warnings on success and
+    /// every diagnostic on failure; a failed pack adds nothing at all.
+    pub fn add_pack(&mut self, text: &str) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+        let outcome = parse_pack(text);
+        let Some(pack) = outcome.pack else { return Err(outcome.diagnostics) };
+        let mut diagnostics = outcome.diagnostics;
+        // Rule ids are global: a recruiter's panel and a team's "disabled rules" policy name a
+        // rule by id alone.
+        for (i, rule) in pack.rules.iter().enumerate() {
+            if let Some(other) = self.packs.iter().find(|p| p.rules.iter().any(|r| r.id == rule.id)) {
+                diagnostics.push(Diagnostic {
+                    code: Code::DuplicateId,
+                    severity: Code::DuplicateId.severity(),
+                    message: format!("rule id \"{}\" is already defined by pack \"{}\"", rule.id, other.meta.id),
+                    pointer: format!("/rules/{i}/id"),
+                    line: 1,
+                    column: 1,
+                });
+            }
+        }
+        if let Some(other) = self.packs.iter().find(|p| p.meta.id == pack.meta.id) {
+            diagnostics.push(Diagnostic {
+                code: Code::DuplicateId,
+                severity: Code::DuplicateId.severity(),
+                message: format!("pack id \"{}\" is already loaded (version {})", pack.meta.id, other.meta.version),
+                pointer: "/id".into(),
+                line: 1,
+                column: 1,
+            });
+        }
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            let locations = crate::json_locate::Locations::new(text);
+            for d in diagnostics.iter_mut() {
+                (d.line, d.column) = locations.line_col(&d.pointer);
+            }
+            return Err(diagnostics);
+        }
+        self.packs.push(pack);
+        Ok(diagnostics)
+    }
+
+    pub fn build(self) -> Rules {
+        Rules::new(self.packs)
+    }
+}
+
+/// Checks a pack on its own, as `candor lint` does.
+pub fn lint(text: &str) -> Vec<Diagnostic> {
+    parse_pack(text).diagnostics
+}
+
+pub(crate) enum Matcher {
+    Regex(Regex),
+    List(usize),
+}
+
+pub(crate) struct CompiledRule {
+    pub id: String,
+    pub title: String,
+    pub family: Family,
+    pub severity: RuleSeverity,
+    pub matcher: Matcher,
+    pub fields: Option<Vec<FieldRef>>,
+    pub min_matches: u32,
+    pub explain: String,
+    pub advice: Option<String>,
+    pub sources: Vec<Source>,
+}
+
+impl CompiledRule {
+    pub fn targets(&self, field: Field, sub: Option<&str>) -> bool {
+        match &self.fields {
+            None => true,
+            Some(refs) => refs.iter().any(|r| r.covers(field, sub)),
+        }
+    }
+}
+
+pub(crate) struct ListEntryInfo {
+    pub value: String,
+    pub note: Option<String>,
+    pub date: Option<String>,
+}
+
+pub(crate) struct CompiledList {
+    pub match_kind: ListMatch,
+    /// Case-insensitive automaton: names, hex addresses, e-mails.
+    pub folded: Option<(AhoCorasick, Vec<usize>)>,
+    /// Case-sensitive automaton: base58 identifiers.
+    pub exact: Option<(AhoCorasick, Vec<usize>)>,
+    pub entries: Vec<ListEntryInfo>,
+}
+
+/// The rules that can apply on one site, indexed by required literal.
+pub(crate) struct Partition {
+    pub prefilter: Option<AhoCorasick>,
+    /// Prefilter pattern index → rule indices.
+    pub by_literal: Vec<Vec<u32>>,
+    /// Rules without a usable literal (and list rules), run on every text.
+    pub always: Vec<u32>,
+    /// Every rule of the partition, for texts the prefilter cannot judge.
+    pub all: Vec<u32>,
+}
+
+/// Compiled, immutable rules: what a [`crate::Scanner`] runs. Build a new one to change
+/// anything.
+pub struct Rules {
+    pub(crate) packs: Vec<PackMeta>,
+    pub(crate) rules: Vec<CompiledRule>,
+    pub(crate) lists: Vec<CompiledList>,
+    pub(crate) sites: Vec<SiteSpec>,
+    partitions: HashMap<String, Partition>,
+    generic: Partition,
+    pub(crate) verification: Verification,
+}
+
+/// The recruiter prompt used when no pack supplies one (signals-and-anchors §1.5, abridged).
+fn default_verification() -> Verification {
+    Verification {
+        title: "Verify on camera before the next step".into(),
+        steps: vec![
+            "Hold a live video call with the camera on and the background visible.".into(),
+            "Ask to see the ID on camera and compare it with the application.".into(),
+            "Ship equipment only to the address on the ID; pay only an account in the candidate's own name.".into(),
+        ],
+    }
+}
+
+impl Rules {
+    fn new(packs: Vec<Pack>) -> Rules {
+        let mut rules = Vec::new();
+        let mut lists = Vec::new();
+        let mut site_scopes: Vec<Option<Vec<String>>> = Vec::new();
+        let mut literals: Vec<Option<Vec<String>>> = Vec::new();
+        let mut sites: Vec<SiteSpec> = Vec::new();
+        let mut verification = None;
+        let mut metas = Vec::new();
+        for pack in packs {
+            metas.push(pack.meta.clone());
+            // A later pack's adapter replaces an earlier one with the same id, so a trust team
+            // can fix a site's selectors without waiting for a release.
+            for site in pack.sites {
+                match sites.iter_mut().find(|s| s.id == site.id) {
+                    Some(slot) => *slot = site,
+                    None => sites.push(site),
+                }
+            }
+            if pack.verification.is_some() {
+                verification = pack.verification;
+            }
+            let mut list_index: HashMap<String, usize> = HashMap::new();
+            for (name, spec) in pack.lists {
+                list_index.insert(name, lists.len());
+                lists.push(compile_list(&spec));
+            }
+            for r in pack.rules.into_iter().filter(|r| !r.disabled) {
+                let (matcher, lits) = match r.matcher {
+                    MatcherSpec::Pattern { regex, literals } => (Matcher::Regex(regex), literals),
+                    MatcherSpec::List(name) => (Matcher::List(list_index[&name]), None),
+                };
+                literals.push(lits);
+                site_scopes.push(r.sites);
+                rules.push(CompiledRule {
+                    id: r.id,
+                    title: r.title,
+                    family: r.family,
+                    severity: r.severity,
+                    matcher,
+                    fields: r.fields,
+                    min_matches: r.min_matches,
+                    explain: r.explain,
+                    advice: r.advice,
+                    sources: r.sources.iter().filter_map(|s| pack.sources.get(s).cloned()).collect(),
+                });
+            }
+        }
+        let mut site_ids: BTreeSet<String> = sites.iter().map(|s| s.id.clone()).collect();
+        for scope in site_scopes.iter().flatten() {
+            site_ids.extend(scope.iter().cloned());
+        }
+        let partition_for = |site: Option<&str>| {
+            let members: Vec<u32> = (0..rules.len() as u32)
+                .filter(|&i| match (&site_scopes[i as usize], site) {
+                    (None, _) => true,
+                    (Some(scope), Some(site)) => scope.iter().any(|s| s == site),
+                    (Some(_), None) => false,
+                })
+                .collect();
+            build_partition(&members, &literals)
+        };
+        let partitions = site_ids.iter().map(|s| (s.clone(), partition_for(Some(s)))).collect();
+        let generic = partition_for(None);
+        Rules {
+            packs: metas,
+            rules,
+            lists,
+            sites,
+            partitions,
+            generic,
+            verification: verification.unwrap_or_else(default_verification),
+        }
+    }
+
+    pub(crate) fn partition(&self, site: &str) -> &Partition {
+        self.partitions.get(site).unwrap_or(&self.generic)
+    }
+
+    /// Number of active (not disabled) rules.
+    pub fn rule_count(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// The packs compiled in, in load order.
+    pub fn packs(&self) -> &[PackMeta] {
+        &self.packs
+    }
+
+    /// Ids of the site adapters.
+    pub fn site_ids(&self) -> Vec<&str> {
+        self.sites.iter().map(|s| s.id.as_str()).collect()
+    }
+}
+
+fn build_partition(members: &[u32], literals: &[Option<Vec<String>>]) -> Partition {
+    let mut patterns: Vec<String> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut by_literal: Vec<Vec<u32>> = Vec::new();
+    let mut always = Vec::new();
+    for &r in members {
+        match &literals[r as usize] {
+            Some(lits) => {
+                for l in lits {
+                    let i = *index.entry(l.clone()).or_insert_with(|| {
+                        patterns.push(l.clone());
+                        by_literal.push(Vec::new());
+                        patterns.len() - 1
+                    });
+                    by_literal[i].push(r);
+                }
+            }
+            None => always.push(r),
+        }
+    }
+    let prefilter = if patterns.is_empty() {
+        None
+    } else {
+        // Overlapping search would be needed to see every literal; standard matching with
+        // ascii case folding can skip a literal that overlaps an earlier one, so we use
+        // find_overlapping_iter at scan time, which requires MatchKind::Standard.
+        AhoCorasickBuilder::new().ascii_case_insensitive(true).match_kind(MatchKind::Standard).build(&patterns).ok()
+    };
+    if prefilter.is_none() {
+        // Building can only fail on absurd sizes; fall back to running everything.
+        always = members.to_vec();
+        by_literal.clear();
+    }
+    Partition { prefilter, by_literal, always, all: members.to_vec() }
+}
+
+fn compile_list(spec: &ListSpec) -> CompiledList {
+    let mut entries = Vec::new();
+    let mut folded = (Vec::new(), Vec::new());
+    let mut exact = (Vec::new(), Vec::new());
+    for e in &spec.entries {
+        let idx = entries.len();
+        entries.push(ListEntryInfo { value: e.value.clone(), note: e.note.clone(), date: e.date.clone() });
+        for v in std::iter::once(&e.value).chain(e.aliases.iter()) {
+            let v = v.split_whitespace().collect::<Vec<_>>().join(" ");
+            let case_sensitive = spec.match_kind == ListMatch::Exact && !(v.starts_with("0x") || v.contains('@') || v.starts_with("bc1") || v.contains('.'));
+            let target = if case_sensitive { &mut exact } else { &mut folded };
+            target.0.push(v);
+            target.1.push(idx);
+        }
+    }
+    let build = |(pats, map): (Vec<String>, Vec<usize>), fold: bool| {
+        if pats.is_empty() {
+            return None;
+        }
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(fold)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&pats)
+            .ok()
+            .map(|ac| (ac, map))
+    };
+    CompiledList { match_kind: spec.match_kind, folded: build(folded, true), exact: build(exact, false), entries }
+}

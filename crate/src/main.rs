@@ -1,0 +1,206 @@
+//! `candor`: the command-line tool. A thin layer over the library: argument parsing, files,
+//! output formats and exit codes.
+//!
+//! Exit codes: 0 success; 1 `lint` found errors, or `scan --fail-on` was reached; 2 bad usage,
+//! an unreadable file or a broken pack.
+
+use anyhow::{Context, Result};
+use candor::{lint, Compiler, Diagnostic, Level, Report, Scanner};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "candor", version, about = "Marks the published warning signs of North Korean IT-worker false identities on recruiter pages", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan saved pages (.html) or message threads (.txt) and report the warning signs.
+    Scan {
+        /// Files to scan.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The URL the pages were saved from (picks the site adapter). Default: a
+        /// `<!-- candor-url: … -->` comment, else the page's canonical link or og:url.
+        #[arg(long)]
+        url: Option<String>,
+        /// Extra rule pack to load after the built-in one (repeatable).
+        #[arg(long = "pack", value_name = "FILE")]
+        packs: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Exit with status 1 when any candidate reaches this level.
+        #[arg(long, value_enum, value_name = "LEVEL")]
+        fail_on: Option<FailLevel>,
+    },
+    /// Check a rule pack; exits 1 if it has errors.
+    Lint {
+        /// The pack file.
+        pack: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailLevel {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl FailLevel {
+    fn level(self) -> Level {
+        match self {
+            FailLevel::Low => Level::Low,
+            FailLevel::Medium => Level::Medium,
+            FailLevel::High => Level::High,
+            FailLevel::Critical => Level::Critical,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan { paths, url, packs, format, fail_on } => scan(&paths, url.as_deref(), &packs, format, fail_on),
+        Command::Lint { pack, format } => lint_cmd(&pack, format),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("candor: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+}
+
+fn scan(paths: &[PathBuf], url: Option<&str>, packs: &[PathBuf], format: Format, fail_on: Option<FailLevel>) -> Result<ExitCode> {
+    let mut compiler = Compiler::with_builtin();
+    for p in packs {
+        let text = read(p)?;
+        if let Err(diags) = compiler.add_pack(&text) {
+            for d in &diags {
+                eprintln!("{}:{d}", p.display());
+            }
+            anyhow::bail!("pack {} has {} error(s); nothing from it was loaded", p.display(), diags.iter().filter(|d| d.is_error()).count());
+        }
+    }
+    let rules = compiler.build();
+    let scanner = Scanner::new(&rules);
+    let mut reports = Vec::new();
+    for path in paths {
+        let text = read(path)?;
+        let source = path.display().to_string();
+        let report = if is_text_thread(path, &text) {
+            scanner.scan_text(&source, &text)
+        } else {
+            let page_url = url.map(str::to_string).or_else(|| url_comment(&text));
+            scanner.scan_html(&source, page_url.as_deref(), &text)
+        };
+        reports.push(report);
+    }
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "reports": reports }))?),
+        Format::Text => reports.iter().for_each(print_report),
+    }
+    let worst = reports.iter().map(Report::level).max().unwrap_or(Level::None);
+    Ok(match fail_on {
+        Some(f) if worst >= f.level() => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    })
+}
+
+fn is_text_thread(path: &Path, text: &str) -> bool {
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("txt") => true,
+        Some("html" | "htm" | "xhtml") => false,
+        _ => !text.trim_start().starts_with('<'),
+    }
+}
+
+/// `<!-- candor-url: https://… -->` near the top of a saved page.
+fn url_comment(html: &str) -> Option<String> {
+    let head = &html[..html.len().min(2048)];
+    let head = &head[..(0..=head.len()).rev().find(|&i| head.is_char_boundary(i)).unwrap_or(0)];
+    let start = head.find("candor-url:")? + "candor-url:".len();
+    let rest = &head[start..];
+    let end = rest.find("-->")?;
+    Some(rest[..end].trim().to_string()).filter(|u| !u.is_empty())
+}
+
+fn print_report(r: &Report) {
+    println!("{}", r.source);
+    println!("  site {} · adapter {} · {}{}", r.site, r.adapter, r.page_kind.as_str(), r.url.as_deref().map(|u| format!(" · {u}")).unwrap_or_default());
+    for n in &r.notices {
+        println!("  notice {}: {}", n.code, n.message);
+    }
+    if r.candidates.is_empty() {
+        println!("  no candidate on this page");
+    }
+    for c in &r.candidates {
+        let name = c.name.as_deref().unwrap_or("(unnamed)");
+        let families: Vec<&str> = c.families.iter().map(|f| f.as_str()).collect();
+        println!(
+            "  {name} — {} (score {}): {} finding(s){}",
+            c.level.as_str().to_uppercase(),
+            c.score,
+            c.findings.len(),
+            if families.is_empty() { String::new() } else { format!(" in {}", families.join(", ")) }
+        );
+        for f in &c.findings {
+            let cites: Vec<String> = f.sources.iter().map(|s| format!("{} {}", s.id, s.date.as_deref().unwrap_or(""))).map(|s| s.trim().to_string()).collect();
+            println!("    [{}] {} — {} ({})", f.severity.as_str(), f.rule, f.title, cites.join("; "));
+            for e in &f.evidence {
+                let detail = e.detail.as_deref().map(|d| format!("  [{d}]")).unwrap_or_default();
+                println!("        {}: \"{}\"{detail}", e.field, e.text.split_whitespace().collect::<Vec<_>>().join(" "));
+            }
+        }
+    }
+    if !r.candidates.is_empty() {
+        println!("  {} ({}):", r.prompt.title, r.prompt.emphasis);
+        for (i, s) in r.prompt.steps.iter().enumerate() {
+            println!("    {}. {s}", i + 1);
+        }
+    }
+    println!();
+}
+
+fn lint_cmd(path: &Path, format: Format) -> Result<ExitCode> {
+    let text = read(path)?;
+    let diags: Vec<Diagnostic> = lint(&text);
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&diags)?),
+        Format::Text => {
+            for d in &diags {
+                println!("{}:{d}", path.display());
+            }
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            let warnings = diags.len() - errors;
+            if diags.is_empty() {
+                println!("{}: ok", path.display());
+            } else {
+                println!("{}: {errors} error(s), {warnings} warning(s)", path.display());
+            }
+        }
+    }
+    Ok(if diags.iter().any(Diagnostic::is_error) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

@@ -1,0 +1,760 @@
+//! Pack validation: JSON text → [`Pack`] plus diagnostics.
+//!
+//! Validation is hand-written over `serde_json::Value` rather than derived, so that every
+//! problem gets its own stable code and a pointer to the exact value, and so that one bad rule
+//! does not hide the problems in the next one: the parser keeps going and reports everything.
+
+use super::limits::*;
+use super::*;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::json_locate::{escape_token, line_col_of, Locations};
+use crate::literal::required_literals;
+use regex::RegexBuilder;
+use serde_json::{Map, Value};
+use std::collections::HashSet;
+
+/// The result of parsing one pack: the pack when it has no error, and every diagnostic.
+#[derive(Debug)]
+pub struct ParseOutcome {
+    pub pack: Option<Pack>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ParseOutcome {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+const TOP_KEYS: &[&str] = &[
+    "candor_pack", "id", "title", "publisher", "version", "expires", "homepage", "description",
+    "sources", "sites", "rules", "lists", "verification",
+];
+const SOURCE_KEYS: &[&str] = &["title", "publisher", "date", "url"];
+const SITE_KEYS: &[&str] = &["id", "name", "hosts", "pages"];
+const PAGE_KEYS: &[&str] = &["kind", "url", "detect", "rows", "fields"];
+const FIELD_KEYS: &[&str] = &["selector", "attr", "all", "fields"];
+const RULE_KEYS: &[&str] = &[
+    "id", "title", "family", "severity", "pattern", "list", "fields", "sites", "min_matches",
+    "explain", "advice", "sources", "disabled",
+];
+const LIST_KEYS: &[&str] = &["description", "match", "entries"];
+const ENTRY_KEYS: &[&str] = &["value", "aliases", "note", "date"];
+const VERIFICATION_KEYS: &[&str] = &["title", "steps"];
+
+/// Parses and validates a pack. The pack is returned only when there is no error.
+pub fn parse_pack(text: &str) -> ParseOutcome {
+    if text.len() > MAX_PACK_BYTES {
+        let d = Diagnostic {
+            code: Code::PackTooLarge,
+            severity: Code::PackTooLarge.severity(),
+            message: format!("pack is {} bytes; the limit is {} bytes", text.len(), MAX_PACK_BYTES),
+            pointer: String::new(),
+            line: 1,
+            column: 1,
+        };
+        return ParseOutcome { pack: None, diagnostics: vec![d] };
+    }
+    let value: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            let d = Diagnostic {
+                code: Code::JsonSyntax,
+                severity: Code::JsonSyntax.severity(),
+                message: format!("invalid JSON: {}", strip_position(&e.to_string())),
+                pointer: String::new(),
+                line: e.line().max(1) as u32,
+                column: e.column().max(1) as u32,
+            };
+            return ParseOutcome { pack: None, diagnostics: vec![d] };
+        }
+    };
+    let mut cx = Ctx::default();
+    let pack = cx.pack(&value);
+    let diagnostics = cx.finish(text);
+    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+    ParseOutcome { pack: if has_errors { None } else { pack }, diagnostics }
+}
+
+/// serde_json appends " at line L column C"; we report those as fields instead.
+fn strip_position(msg: &str) -> &str {
+    msg.rfind(" at line ").map_or(msg, |i| &msg[..i])
+}
+
+fn child(ptr: &str, key: &str) -> String {
+    format!("{ptr}/{}", escape_token(key))
+}
+
+fn index(ptr: &str, i: usize) -> String {
+    format!("{ptr}/{i}")
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn valid_id(s: &str, max: usize, allow_upper: bool) -> bool {
+    !s.is_empty()
+        && s.len() <= max
+        && s.bytes().all(|b| {
+            b.is_ascii_lowercase()
+                || b.is_ascii_digit()
+                || matches!(b, b'.' | b'_' | b'-')
+                || (allow_upper && b.is_ascii_uppercase())
+        })
+}
+
+fn valid_version(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('.').collect();
+    parts.len() <= 4 && parts.iter().all(|p| !p.is_empty() && p.len() <= 9 && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn valid_interval(s: &str) -> bool {
+    s.len() >= 2
+        && s[..s.len() - 1].bytes().all(|b| b.is_ascii_digit())
+        && s[..s.len() - 1].parse::<u32>().is_ok_and(|n| n > 0)
+        && matches!(s.as_bytes()[s.len() - 1], b'h' | b'd' | b'w')
+}
+
+fn valid_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    match b.len() {
+        4 => digits(0..4),
+        7 => digits(0..4) && b[4] == b'-' && digits(5..7),
+        10 => digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10),
+        _ => false,
+    }
+}
+
+fn valid_url(s: &str) -> bool {
+    url::Url::parse(s).is_ok_and(|u| matches!(u.scheme(), "https" | "http") && u.host().is_some())
+}
+
+fn valid_host(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 253
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
+        && !s.starts_with('.')
+        && !s.ends_with('.')
+}
+
+#[derive(Default)]
+struct Ctx {
+    /// (code, pointer, message); positions are resolved at the end.
+    found: Vec<(Code, String, String)>,
+}
+
+impl Ctx {
+    fn report(&mut self, code: Code, ptr: &str, msg: impl Into<String>) {
+        self.found.push((code, ptr.to_string(), msg.into()));
+    }
+
+    fn finish(self, text: &str) -> Vec<Diagnostic> {
+        if self.found.is_empty() {
+            return Vec::new();
+        }
+        let locations = Locations::new(text);
+        let _ = line_col_of;
+        self.found
+            .into_iter()
+            .map(|(code, pointer, message)| {
+                let (line, column) = locations.line_col(&pointer);
+                Diagnostic { code, severity: code.severity(), message, pointer, line, column }
+            })
+            .collect()
+    }
+
+    fn object<'v>(&mut self, v: &'v Value, ptr: &str, what: &str) -> Option<&'v Map<String, Value>> {
+        match v {
+            Value::Object(m) => Some(m),
+            other => {
+                self.report(Code::WrongType, ptr, format!("{what} must be an object, not {}", type_name(other)));
+                None
+            }
+        }
+    }
+
+    fn array<'v>(&mut self, v: &'v Value, ptr: &str, what: &str) -> Option<&'v Vec<Value>> {
+        match v {
+            Value::Array(a) => Some(a),
+            other => {
+                self.report(Code::WrongType, ptr, format!("{what} must be an array, not {}", type_name(other)));
+                None
+            }
+        }
+    }
+
+    fn keys(&mut self, m: &Map<String, Value>, ptr: &str, allowed: &[&str], what: &str) {
+        for key in m.keys() {
+            if !allowed.contains(&key.as_str()) {
+                let hint = allowed
+                    .iter()
+                    .find(|a| edit_distance(a, key) <= 2)
+                    .map(|a| format!("; did you mean \"{a}\"?"))
+                    .unwrap_or_default();
+                self.report(Code::UnknownKey, &child(ptr, key), format!("unknown key \"{key}\" in {what}{hint}"));
+            }
+        }
+    }
+
+    /// A string value at `m[key]`; reports a missing required key or a wrong type.
+    fn string(&mut self, m: &Map<String, Value>, ptr: &str, key: &str, required: bool, what: &str) -> Option<String> {
+        match m.get(key) {
+            None if required => {
+                self.report(Code::MissingKey, ptr, format!("{what} is missing required key \"{key}\""));
+                None
+            }
+            None => None,
+            Some(Value::String(s)) if s.trim().is_empty() => {
+                self.report(Code::InvalidValue, &child(ptr, key), format!("\"{key}\" must not be empty"));
+                None
+            }
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => {
+                self.report(Code::WrongType, &child(ptr, key), format!("\"{key}\" must be a string, not {}", type_name(other)));
+                None
+            }
+        }
+    }
+
+    fn bool(&mut self, m: &Map<String, Value>, ptr: &str, key: &str) -> Option<bool> {
+        match m.get(key)? {
+            Value::Bool(b) => Some(*b),
+            other => {
+                self.report(Code::WrongType, &child(ptr, key), format!("\"{key}\" must be a boolean, not {}", type_name(other)));
+                None
+            }
+        }
+    }
+
+    fn strings(&mut self, m: &Map<String, Value>, ptr: &str, key: &str) -> Option<Vec<(String, String)>> {
+        let p = child(ptr, key);
+        let arr = self.array(m.get(key)?, &p, &format!("\"{key}\""))?;
+        let mut out = Vec::new();
+        for (i, v) in arr.iter().enumerate() {
+            match v {
+                Value::String(s) => out.push((index(&p, i), s.clone())),
+                other => self.report(Code::WrongType, &index(&p, i), format!("items of \"{key}\" must be strings, not {}", type_name(other))),
+            }
+        }
+        Some(out)
+    }
+
+    fn pack(&mut self, v: &Value) -> Option<Pack> {
+        let m = self.object(v, "", "a pack")?;
+        match m.get("candor_pack") {
+            Some(Value::Number(n)) if n.as_u64() == Some(1) => {}
+            Some(other) => {
+                self.report(Code::UnsupportedFormat, "/candor_pack", format!("unsupported pack format {other}; this engine reads format 1"));
+                return None;
+            }
+            None => {
+                self.report(Code::UnsupportedFormat, "", "not a Candor pack: \"candor_pack\": 1 is missing");
+                return None;
+            }
+        }
+        self.keys(m, "", TOP_KEYS, "the pack");
+        let meta = self.meta(m);
+        let sources = match m.get("sources") {
+            Some(v) => self.sources(v),
+            None => BTreeMap::new(),
+        };
+        let lists = match m.get("lists") {
+            Some(v) => self.lists(v),
+            None => BTreeMap::new(),
+        };
+        let sites = match m.get("sites") {
+            Some(v) => self.sites(v),
+            None => Vec::new(),
+        };
+        let rules = match m.get("rules") {
+            Some(v) => self.rules(v, &sources, &lists),
+            None => Vec::new(),
+        };
+        let verification = m.get("verification").and_then(|v| self.verification(v));
+        Some(Pack { meta: meta?, sources, sites, rules, lists, verification })
+    }
+
+    fn meta(&mut self, m: &Map<String, Value>) -> Option<PackMeta> {
+        let id = self.string(m, "", "id", true, "the pack");
+        if let Some(id) = &id {
+            if !valid_id(id, 64, false) {
+                self.report(Code::InvalidValue, "/id", format!("pack id \"{id}\" must be 1-64 characters of a-z 0-9 . _ -"));
+            }
+        }
+        let title = self.string(m, "", "title", true, "the pack");
+        let publisher = self.string(m, "", "publisher", true, "the pack");
+        let version = self.string(m, "", "version", true, "the pack");
+        if let Some(v) = &version {
+            if !valid_version(v) {
+                self.report(Code::InvalidValue, "/version", format!("version \"{v}\" must be dotted numbers such as 1.4.0"));
+            }
+        }
+        let expires = self.string(m, "", "expires", false, "the pack");
+        if let Some(e) = &expires {
+            if !valid_interval(e) {
+                self.report(Code::InvalidValue, "/expires", format!("expires \"{e}\" must be a number and a unit: 12h, 7d, 2w"));
+            }
+        }
+        let homepage = self.string(m, "", "homepage", false, "the pack");
+        if let Some(h) = &homepage {
+            if !valid_url(h) {
+                self.report(Code::InvalidValue, "/homepage", format!("homepage \"{h}\" is not an http(s) URL"));
+            }
+        }
+        let description = self.string(m, "", "description", false, "the pack");
+        Some(PackMeta { id: id?, title: title?, publisher: publisher?, version: version?, expires, homepage, description })
+    }
+
+    fn sources(&mut self, v: &Value) -> BTreeMap<String, Source> {
+        let mut out = BTreeMap::new();
+        let Some(m) = self.object(v, "/sources", "\"sources\"") else { return out };
+        for (id, sv) in m {
+            let ptr = child("/sources", id);
+            if !valid_id(id, 40, true) {
+                self.report(Code::InvalidValue, &ptr, format!("source id \"{id}\" must be 1-40 characters of A-Z a-z 0-9 . _ -"));
+            }
+            let Some(sm) = self.object(sv, &ptr, "a source") else { continue };
+            self.keys(sm, &ptr, SOURCE_KEYS, "a source");
+            let title = self.string(sm, &ptr, "title", true, "a source");
+            let publisher = self.string(sm, &ptr, "publisher", true, "a source");
+            let date = self.string(sm, &ptr, "date", false, "a source");
+            if let Some(d) = &date {
+                if !valid_date(d) {
+                    self.report(Code::InvalidValue, &child(&ptr, "date"), format!("date \"{d}\" must be YYYY-MM-DD, YYYY-MM or YYYY"));
+                }
+            }
+            let url = self.string(sm, &ptr, "url", false, "a source");
+            if let Some(u) = &url {
+                if !valid_url(u) {
+                    self.report(Code::InvalidValue, &child(&ptr, "url"), format!("url \"{u}\" is not an http(s) URL"));
+                }
+            }
+            if let (Some(title), Some(publisher)) = (title, publisher) {
+                out.insert(id.clone(), Source { id: id.clone(), title, publisher, date, url });
+            }
+        }
+        out
+    }
+
+    fn verification(&mut self, v: &Value) -> Option<Verification> {
+        let m = self.object(v, "/verification", "\"verification\"")?;
+        self.keys(m, "/verification", VERIFICATION_KEYS, "\"verification\"");
+        let title = self.string(m, "/verification", "title", true, "\"verification\"");
+        let steps: Vec<String> = match m.get("steps") {
+            None => {
+                self.report(Code::MissingKey, "/verification", "\"verification\" is missing required key \"steps\"");
+                return None;
+            }
+            Some(_) => self.strings(m, "/verification", "steps")?.into_iter().map(|(_, s)| s).collect(),
+        };
+        if steps.is_empty() {
+            self.report(Code::InvalidValue, "/verification/steps", "\"steps\" must not be empty");
+        }
+        Some(Verification { title: title?, steps })
+    }
+
+    fn lists(&mut self, v: &Value) -> BTreeMap<String, ListSpec> {
+        let mut out = BTreeMap::new();
+        let Some(m) = self.object(v, "/lists", "\"lists\"") else { return out };
+        let mut total = 0usize;
+        for (name, lv) in m {
+            let ptr = child("/lists", name);
+            if !valid_id(name, 64, false) {
+                self.report(Code::InvalidValue, &ptr, format!("list name \"{name}\" must be 1-64 characters of a-z 0-9 . _ -"));
+            }
+            let Some(lm) = self.object(lv, &ptr, "a list") else { continue };
+            self.keys(lm, &ptr, LIST_KEYS, "a list");
+            let description = self.string(lm, &ptr, "description", false, "a list");
+            let match_kind = match self.string(lm, &ptr, "match", false, "a list").as_deref() {
+                None | Some("words") => ListMatch::Words,
+                Some("exact") => ListMatch::Exact,
+                Some(other) => {
+                    self.report(Code::InvalidValue, &child(&ptr, "match"), format!("list match \"{other}\" must be \"words\" or \"exact\""));
+                    ListMatch::Words
+                }
+            };
+            let mut entries = Vec::new();
+            let eptr = child(&ptr, "entries");
+            match lm.get("entries") {
+                None => self.report(Code::MissingKey, &ptr, "a list is missing required key \"entries\""),
+                Some(ev) => {
+                    let Some(arr) = self.array(ev, &eptr, "\"entries\"") else { continue };
+                    total += arr.len();
+                    if total > MAX_LIST_ENTRIES {
+                        self.report(Code::TooManyListEntries, &eptr, format!("more than {MAX_LIST_ENTRIES} list entries in the pack"));
+                        return out;
+                    }
+                    for (i, e) in arr.iter().enumerate() {
+                        let iptr = index(&eptr, i);
+                        let Some(em) = self.object(e, &iptr, "a list entry") else { continue };
+                        self.keys(em, &iptr, ENTRY_KEYS, "a list entry");
+                        let value = self.string(em, &iptr, "value", true, "a list entry");
+                        let aliases: Vec<String> = self
+                            .strings(em, &iptr, "aliases")
+                            .unwrap_or_default()
+                            .into_iter()
+                            .filter_map(|(p, s)| {
+                                if s.trim().is_empty() {
+                                    self.report(Code::InvalidValue, &p, "aliases must not be empty");
+                                    None
+                                } else {
+                                    Some(s)
+                                }
+                            })
+                            .collect();
+                        total += aliases.len();
+                        let note = self.string(em, &iptr, "note", false, "a list entry");
+                        let date = self.string(em, &iptr, "date", false, "a list entry");
+                        if let Some(d) = &date {
+                            if !valid_date(d) {
+                                self.report(Code::InvalidValue, &child(&iptr, "date"), format!("date \"{d}\" must be YYYY-MM-DD, YYYY-MM or YYYY"));
+                            }
+                        }
+                        if let Some(value) = value {
+                            entries.push(ListEntry { value, aliases, note, date });
+                        }
+                    }
+                }
+            }
+            out.insert(name.clone(), ListSpec { description, match_kind, entries });
+        }
+        out
+    }
+
+    fn sites(&mut self, v: &Value) -> Vec<SiteSpec> {
+        let mut out = Vec::new();
+        let Some(arr) = self.array(v, "/sites", "\"sites\"") else { return out };
+        let mut seen = HashSet::new();
+        for (i, sv) in arr.iter().enumerate() {
+            let ptr = index("/sites", i);
+            let Some(m) = self.object(sv, &ptr, "a site adapter") else { continue };
+            self.keys(m, &ptr, SITE_KEYS, "a site adapter");
+            let id = self.string(m, &ptr, "id", true, "a site adapter");
+            if let Some(id) = &id {
+                if !valid_id(id, 64, false) {
+                    self.report(Code::InvalidValue, &child(&ptr, "id"), format!("site id \"{id}\" must be 1-64 characters of a-z 0-9 . _ -"));
+                } else if !seen.insert(id.clone()) {
+                    self.report(Code::DuplicateId, &child(&ptr, "id"), format!("site id \"{id}\" is defined twice"));
+                }
+            }
+            let name = self.string(m, &ptr, "name", true, "a site adapter");
+            let mut hosts = Vec::new();
+            match m.get("hosts") {
+                None => self.report(Code::MissingKey, &ptr, "a site adapter is missing required key \"hosts\""),
+                Some(_) => {
+                    for (hp, h) in self.strings(m, &ptr, "hosts").unwrap_or_default() {
+                        let (pattern, bare) = match h.strip_prefix("*.") {
+                            Some(rest) => (HostPattern::Subdomain(rest.to_ascii_lowercase()), rest),
+                            None => (HostPattern::Exact(h.to_ascii_lowercase()), h.as_str()),
+                        };
+                        if valid_host(bare) {
+                            hosts.push(pattern);
+                        } else {
+                            self.report(Code::InvalidValue, &hp, format!("host \"{h}\" must be a host name or *.domain"));
+                        }
+                    }
+                }
+            }
+            let mut pages = Vec::new();
+            match m.get("pages") {
+                None => self.report(Code::MissingKey, &ptr, "a site adapter is missing required key \"pages\""),
+                Some(pv) => {
+                    let pptr = child(&ptr, "pages");
+                    if let Some(parr) = self.array(pv, &pptr, "\"pages\"") {
+                        for (j, page) in parr.iter().enumerate() {
+                            if let Some(p) = self.page(page, &index(&pptr, j)) {
+                                pages.push(p);
+                            }
+                        }
+                    }
+                }
+            }
+            if let (Some(id), Some(name)) = (id, name) {
+                out.push(SiteSpec { id, name, hosts, pages });
+            }
+        }
+        out
+    }
+
+    fn selector(&mut self, src: &str, ptr: &str) -> Option<Selector> {
+        match Selector::parse(src) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                self.report(Code::BadSelector, ptr, format!("invalid CSS selector \"{src}\": {e}"));
+                None
+            }
+        }
+    }
+
+    fn regex(&mut self, src: &str, ptr: &str) -> Option<(Regex, regex_syntax::hir::Hir)> {
+        if src.len() > MAX_PATTERN_BYTES {
+            self.report(Code::PatternTooLong, ptr, format!("pattern is {} bytes; the limit is {MAX_PATTERN_BYTES}", src.len()));
+            return None;
+        }
+        let built = RegexBuilder::new(src).size_limit(REGEX_SIZE_LIMIT).dfa_size_limit(REGEX_DFA_LIMIT).build();
+        match built {
+            Ok(re) => {
+                let hir = regex_syntax::Parser::new().parse(src).ok()?;
+                Some((re, hir))
+            }
+            Err(regex::Error::CompiledTooBig(limit)) => {
+                self.report(Code::RegexTooBig, ptr, format!("pattern compiles to more than {limit} bytes; simplify it (large counted repetitions such as {{1000}} are the usual cause)"));
+                None
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                // The regex error is multi-line with a caret diagram; keep its last line.
+                let last = msg.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(&msg).trim();
+                self.report(Code::BadRegex, ptr, format!("pattern does not compile: {last}"));
+                None
+            }
+        }
+    }
+
+    fn page(&mut self, v: &Value, ptr: &str) -> Option<PageSpec> {
+        let m = self.object(v, ptr, "a page")?;
+        self.keys(m, ptr, PAGE_KEYS, "a page");
+        let kind_src = self.string(m, ptr, "kind", true, "a page");
+        let kind = kind_src.as_deref().and_then(|k| {
+            let kind = PageKind::parse(k);
+            if kind.is_none() {
+                self.report(Code::InvalidValue, &child(ptr, "kind"), format!("page kind \"{k}\" must be candidate, candidate_list, messages or job_posting"));
+            }
+            kind
+        });
+        let url = self.string(m, ptr, "url", false, "a page").and_then(|u| self.regex(&u, &child(ptr, "url")).map(|r| r.0));
+        let detect = self.string(m, ptr, "detect", false, "a page").and_then(|s| self.selector(&s, &child(ptr, "detect")));
+        let rows = self.string(m, ptr, "rows", false, "a page").and_then(|s| self.selector(&s, &child(ptr, "rows")));
+        if kind == Some(PageKind::CandidateList) && !m.contains_key("rows") {
+            self.report(Code::MissingKey, ptr, "a candidate_list page needs \"rows\"");
+        }
+        let mut fields = Vec::new();
+        if let Some(fv) = m.get("fields") {
+            let fptr = child(ptr, "fields");
+            if let Some(fm) = self.object(fv, &fptr, "\"fields\"") {
+                for (name, spec) in fm {
+                    let sptr = child(&fptr, name);
+                    let Some(field) = Field::parse(name) else {
+                        self.report(Code::UnknownReference, &sptr, format!("unknown field \"{name}\"; fields are: {}", field_names()));
+                        continue;
+                    };
+                    if let Some(fs) = self.field_spec(spec, &sptr, Some(field)) {
+                        fields.push((field, fs));
+                    }
+                }
+            }
+        }
+        if kind == Some(PageKind::JobPosting) && !fields.is_empty() {
+            self.report(Code::InvalidValue, &child(ptr, "fields"), "a job_posting page has no candidate, so it takes no fields");
+        }
+        Some(PageSpec { kind: kind?, url, detect, rows, fields })
+    }
+
+    /// `record` is the record field whose sub-fields may appear in `fields`; `None` inside a
+    /// record (records do not nest).
+    fn field_spec(&mut self, v: &Value, ptr: &str, record: Option<Field>) -> Option<FieldSpec> {
+        let multi = record.is_some_and(Field::is_multi);
+        match v {
+            Value::String(s) => {
+                let selector = self.selector(s, ptr)?;
+                Some(FieldSpec { selector, attr: None, all: multi, sub: Vec::new() })
+            }
+            Value::Object(m) => {
+                self.keys(m, ptr, FIELD_KEYS, "a field");
+                let selector = self.string(m, ptr, "selector", true, "a field").and_then(|s| self.selector(&s, &child(ptr, "selector")));
+                let attr = self.string(m, ptr, "attr", false, "a field");
+                let all = self.bool(m, ptr, "all").unwrap_or(multi);
+                let mut sub = Vec::new();
+                if let Some(sv) = m.get("fields") {
+                    let sptr = child(ptr, "fields");
+                    let field = record.filter(|f| !f.sub_fields().is_empty());
+                    match (field, self.object(sv, &sptr, "\"fields\"")) {
+                        (None, Some(_)) => self.report(Code::InvalidValue, &sptr, "only record fields (experience, education, messages, proposals, reviews) take sub-fields"),
+                        (Some(field), Some(sm)) => {
+                            for (name, spec) in sm {
+                                let p = child(&sptr, name);
+                                match field.sub_field(name) {
+                                    None => self.report(Code::UnknownReference, &p, format!("\"{field}\" has no sub-field \"{name}\"; it has: {}", field.sub_fields().join(", "))),
+                                    Some(sf) => {
+                                        if let Some(fs) = self.field_spec(spec, &p, None) {
+                                            sub.push((sf, fs));
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                Some(FieldSpec { selector: selector?, attr, all, sub })
+            }
+            other => {
+                self.report(Code::WrongType, ptr, format!("a field must be a selector string or an object, not {}", type_name(other)));
+                None
+            }
+        }
+    }
+
+    fn rules(&mut self, v: &Value, sources: &BTreeMap<String, Source>, lists: &BTreeMap<String, ListSpec>) -> Vec<RuleSpec> {
+        let mut out = Vec::new();
+        let Some(arr) = self.array(v, "/rules", "\"rules\"") else { return out };
+        if arr.len() > MAX_RULES {
+            self.report(Code::TooManyRules, "/rules", format!("{} rules; a pack may hold at most {MAX_RULES}", arr.len()));
+            return out;
+        }
+        let mut seen = HashSet::new();
+        for (i, rv) in arr.iter().enumerate() {
+            let ptr = index("/rules", i);
+            if let Some(rule) = self.rule(rv, &ptr, sources, lists, &mut seen) {
+                out.push(rule);
+            }
+        }
+        out
+    }
+
+    fn rule(&mut self, v: &Value, ptr: &str, sources: &BTreeMap<String, Source>, lists: &BTreeMap<String, ListSpec>, seen: &mut HashSet<String>) -> Option<RuleSpec> {
+        let m = self.object(v, ptr, "a rule")?;
+        self.keys(m, ptr, RULE_KEYS, "a rule");
+        let id = self.string(m, ptr, "id", true, "a rule");
+        if let Some(id) = &id {
+            if !valid_id(id, 80, true) {
+                self.report(Code::InvalidValue, &child(ptr, "id"), format!("rule id \"{id}\" must be 1-80 characters of A-Z a-z 0-9 . _ -"));
+            } else if !seen.insert(id.clone()) {
+                self.report(Code::DuplicateId, &child(ptr, "id"), format!("rule id \"{id}\" is defined twice"));
+            }
+        }
+        let title = self.string(m, ptr, "title", true, "a rule");
+        let family = self.string(m, ptr, "family", true, "a rule").and_then(|f| {
+            let family = Family::parse(&f);
+            if family.is_none() {
+                let all: Vec<&str> = Family::ALL.iter().map(|f| f.as_str()).collect();
+                self.report(Code::InvalidValue, &child(ptr, "family"), format!("family \"{f}\" must be one of: {}", all.join(", ")));
+            }
+            family
+        });
+        let severity = self.string(m, ptr, "severity", true, "a rule").and_then(|s| {
+            let sev = RuleSeverity::parse(&s);
+            if sev.is_none() {
+                self.report(Code::InvalidValue, &child(ptr, "severity"), format!("severity \"{s}\" must be low, medium, high or critical"));
+            }
+            sev
+        });
+        let matcher = match (m.contains_key("pattern"), m.contains_key("list")) {
+            (true, true) | (false, false) => {
+                self.report(Code::MatcherChoice, ptr, "a rule needs exactly one of \"pattern\" and \"list\"");
+                None
+            }
+            (true, false) => {
+                let pptr = child(ptr, "pattern");
+                self.string(m, ptr, "pattern", true, "a rule").and_then(|p| self.regex(&p, &pptr)).map(|(regex, hir)| {
+                    if hir.properties().minimum_len() == Some(0) {
+                        self.report(Code::UnreachableRule, &pptr, "pattern can match empty text; empty matches are ignored, so this rule may never fire");
+                    }
+                    MatcherSpec::Pattern { literals: required_literals(&hir), regex }
+                })
+            }
+            (false, true) => self.string(m, ptr, "list", true, "a rule").and_then(|l| {
+                if lists.contains_key(&l) {
+                    Some(MatcherSpec::List(l))
+                } else {
+                    self.report(Code::UnknownReference, &child(ptr, "list"), format!("unknown list \"{l}\""));
+                    None
+                }
+            }),
+        };
+        let fields = self.strings(m, ptr, "fields").map(|items| {
+            items
+                .into_iter()
+                .filter_map(|(p, s)| {
+                    let r = FieldRef::parse(&s);
+                    if r.is_none() {
+                        self.report(Code::UnknownReference, &p, format!("unknown field \"{s}\"; fields are: {} (or record.sub-field)", field_names()));
+                    }
+                    r
+                })
+                .collect::<Vec<_>>()
+        });
+        let sites = self.strings(m, ptr, "sites").map(|items| {
+            items
+                .into_iter()
+                .filter_map(|(p, s)| {
+                    if valid_id(&s, 64, false) {
+                        Some(s)
+                    } else {
+                        self.report(Code::InvalidValue, &p, format!("site id \"{s}\" must be 1-64 characters of a-z 0-9 . _ -"));
+                        None
+                    }
+                })
+                .collect::<Vec<_>>()
+        });
+        let min_matches = match m.get("min_matches") {
+            None => 1,
+            Some(Value::Number(n)) if n.as_u64().is_some_and(|n| (1..=1000).contains(&n)) => n.as_u64().unwrap_or(1) as u32,
+            Some(other) => {
+                self.report(Code::InvalidValue, &child(ptr, "min_matches"), format!("min_matches must be an integer from 1 to 1000, not {other}"));
+                1
+            }
+        };
+        let explain = self.string(m, ptr, "explain", true, "a rule");
+        let advice = self.string(m, ptr, "advice", false, "a rule");
+        let mut cited = Vec::new();
+        match self.strings(m, ptr, "sources") {
+            None if !m.contains_key("sources") => self.report(Code::MissingKey, ptr, "a rule is missing required key \"sources\": every rule cites where its signal comes from"),
+            None => {}
+            Some(items) => {
+                if items.is_empty() {
+                    self.report(Code::InvalidValue, &child(ptr, "sources"), "a rule must cite at least one source");
+                }
+                for (p, s) in items {
+                    if sources.contains_key(&s) {
+                        cited.push(s);
+                    } else {
+                        self.report(Code::UnknownReference, &p, format!("unknown source \"{s}\"; define it under \"sources\""));
+                    }
+                }
+            }
+        }
+        let disabled = self.bool(m, ptr, "disabled").unwrap_or(false);
+        Some(RuleSpec {
+            id: id?,
+            title: title?,
+            family: family?,
+            severity: severity?,
+            matcher: matcher?,
+            fields,
+            sites,
+            min_matches,
+            explain: explain?,
+            advice,
+            sources: cited,
+            disabled,
+        })
+    }
+}
+
+fn field_names() -> String {
+    Field::ALL.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// Levenshtein distance, for "did you mean" hints on short keys.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}

@@ -1,0 +1,26 @@
+//! From HTML or plain text to an [`ExtractedPage`](crate::candidate::ExtractedPage).
+//!
+//! `dom` holds the tree helpers shared by the adapters, `site` runs the data-driven site
+//! adapters from the packs, `generic` reads any page, and `thread` reads plain-text message
+//! threads.
+
+pub mod dom;
+pub mod generic;
+pub mod site;
+pub mod thread;
+
+/// Notice codes. Stable, like diagnostic codes.
+pub mod notice {
+    pub const HTML_TRUNCATED: &str = "N001";
+    pub const TEXT_TRUNCATED: &str = "N002";
+    pub const TOO_MANY_CANDIDATES: &str = "N003";
+    pub const ADAPTER_FALLBACK: &str = "N004";
+    pub const TOO_MANY_BLOCKS: &str = "N005";
+}
+
+/// Most candidates read from one page (list pages).
+pub const MAX_CANDIDATES: usize = 500;
+/// Longest text kept for one field value, in bytes.
+pub const MAX_FIELD_TEXT: usize = 256 * 1024;
+/// Most text blocks the generic adapter reads.
+pub const MAX_BLOCKS: usize = 5_000;

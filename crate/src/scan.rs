@@ -1,0 +1,297 @@
+//! The scanner: runs compiled [`Rules`] over a page and builds the [`Report`].
+//!
+//! ```
+//! use candor::{Compiler, Scanner};
+//! let rules = Compiler::with_builtin().build();
+//! let report = Scanner::new(&rules).scan_text("thread.txt",
+//!     "Recruiter: can we do a video call?\nAlex: my camera is broken, can we just chat instead");
+//! assert_eq!(report.page_kind.as_str(), "messages");
+//! ```
+
+use crate::candidate::{Candidate, ExtractedPage, FieldText, Notice};
+use crate::compile::{CompiledList, Matcher, Partition, Rules};
+use crate::literal::has_non_ascii_fold;
+use crate::pack::{ListMatch, PageKind};
+use crate::page::dom::{element_path, truncate_at, utf16_offset};
+use crate::page::{generic, notice, site, thread};
+use crate::report::{CandidateReport, Evidence, Finding, Level, PackRef, Prompt, Report};
+use crate::score::score;
+use scraper::{Html, Selector};
+use std::collections::BTreeMap;
+
+/// Largest HTML document scanned, in bytes; the rest is cut with a notice.
+pub const MAX_HTML_BYTES: usize = 8 * 1024 * 1024;
+/// Most matches counted per rule per text.
+const MAX_MATCHES_PER_TEXT: usize = 50;
+/// Evidence items kept per finding.
+const MAX_EVIDENCE: usize = 5;
+/// Longest evidence text shown.
+const MAX_EVIDENCE_CHARS: usize = 240;
+
+pub struct Scanner<'r> {
+    rules: &'r Rules,
+}
+
+impl<'r> Scanner<'r> {
+    pub fn new(rules: &'r Rules) -> Self {
+        Scanner { rules }
+    }
+
+    /// Scans an HTML page. `url` picks the site adapter; without it the page's canonical link or
+    /// `og:url` is used, and failing that the generic adapter.
+    pub fn scan_html(&self, source: &str, url: Option<&str>, html: &str) -> Report {
+        let mut notices = Vec::new();
+        let mut html_owned;
+        let mut html = html;
+        if html.len() > MAX_HTML_BYTES {
+            html_owned = html.to_string();
+            truncate_at(&mut html_owned, MAX_HTML_BYTES);
+            html = &html_owned;
+            notices.push(Notice::new(notice::HTML_TRUNCATED, format!("the page is larger than {} MiB; only the first {} MiB were scanned", MAX_HTML_BYTES >> 20, MAX_HTML_BYTES >> 20)));
+        }
+        let doc = Html::parse_document(html);
+        let url = url.map(str::to_string).or_else(|| page_url(&doc));
+        let parsed = url.as_deref().and_then(|u| url::Url::parse(u).ok());
+        let mut page = self.extract(&doc, parsed.as_ref());
+        notices.append(&mut page.notices);
+        page.notices = notices;
+        self.report(source, url, page, Some(&doc))
+    }
+
+    /// Scans a plain-text message thread (see [`crate::page::thread`]).
+    pub fn scan_text(&self, source: &str, text: &str) -> Report {
+        let mut notices = Vec::new();
+        let mut owned;
+        let mut text = text;
+        if text.len() > MAX_HTML_BYTES {
+            owned = text.to_string();
+            truncate_at(&mut owned, MAX_HTML_BYTES);
+            text = &owned;
+            notices.push(Notice::new(notice::HTML_TRUNCATED, format!("the text is larger than {} MiB; only the first {} MiB were scanned", MAX_HTML_BYTES >> 20, MAX_HTML_BYTES >> 20)));
+        }
+        let c = thread::read(text);
+        let candidates = if c.texts.is_empty() { Vec::new() } else { vec![c] };
+        let page = ExtractedPage { site: "generic".into(), adapter: "text".into(), kind: PageKind::Messages, candidates, notices };
+        self.report(source, None, page, None)
+    }
+
+    fn extract(&self, doc: &Html, url: Option<&url::Url>) -> ExtractedPage {
+        let host = url.and_then(|u| u.host_str());
+        let mut notices = Vec::new();
+        if let (Some(site), Some(u)) = (host.and_then(|h| site::site_for_host(&self.rules.sites, h)), url) {
+            let path = match u.query() {
+                Some(q) => format!("{}?{q}", u.path()),
+                None => u.path().to_string(),
+            };
+            match site::read(site, doc, &path) {
+                site::SiteOutcome::Read { kind, candidates, notices } => {
+                    return ExtractedPage { site: site.id.clone(), adapter: site.id.clone(), kind, candidates, notices };
+                }
+                site::SiteOutcome::NotRecognised { reason } => {
+                    notices.push(Notice::new(notice::ADAPTER_FALLBACK, format!("{reason}; the generic adapter read the page")));
+                }
+            }
+            let (kind, candidates, mut more) = generic::read(doc);
+            notices.append(&mut more);
+            return ExtractedPage { site: site.id.clone(), adapter: "generic".into(), kind, candidates, notices };
+        }
+        let (kind, candidates, notices) = generic::read(doc);
+        ExtractedPage { site: "generic".into(), adapter: "generic".into(), kind, candidates, notices }
+    }
+
+    fn report(&self, source: &str, url: Option<String>, page: ExtractedPage, doc: Option<&Html>) -> Report {
+        let partition = self.rules.partition(&page.site);
+        let candidates: Vec<CandidateReport> = page.candidates.iter().map(|c| self.candidate_report(c, partition, doc)).collect();
+        let top = candidates.iter().map(|c| c.level).max().unwrap_or(Level::None);
+        let v = &self.rules.verification;
+        Report {
+            source: source.to_string(),
+            url,
+            site: page.site,
+            adapter: page.adapter,
+            page_kind: page.kind,
+            candidates,
+            notices: page.notices,
+            prompt: Prompt {
+                title: v.title.clone(),
+                steps: v.steps.clone(),
+                emphasis: match top {
+                    Level::None | Level::Low => "standard",
+                    Level::Medium => "raised",
+                    Level::High | Level::Critical => "urgent",
+                },
+            },
+            packs: self.rules.packs.iter().map(|p| PackRef { id: p.id.clone(), version: p.version.clone() }).collect(),
+            engine: env!("CARGO_PKG_VERSION"),
+        }
+    }
+
+    fn candidate_report(&self, c: &Candidate, partition: &Partition, doc: Option<&Html>) -> CandidateReport {
+        // rule index → (match count, evidence)
+        let mut hits: BTreeMap<u32, (u32, Vec<Evidence>)> = BTreeMap::new();
+        let mut candidates_buf: Vec<u32> = Vec::new();
+        for ft in &c.texts {
+            self.rules_for_text(partition, &ft.text, &mut candidates_buf);
+            for &ri in &candidates_buf {
+                let rule = &self.rules.rules[ri as usize];
+                if !rule.targets(ft.field, ft.sub) {
+                    continue;
+                }
+                let found = match &rule.matcher {
+                    Matcher::Regex(re) => re
+                        .find_iter(&ft.text)
+                        .filter(|m| !m.is_empty())
+                        .take(MAX_MATCHES_PER_TEXT)
+                        .map(|m| (m.start(), m.end(), None))
+                        .collect::<Vec<_>>(),
+                    Matcher::List(li) => list_matches(&self.rules.lists[*li], &ft.text),
+                };
+                if found.is_empty() {
+                    continue;
+                }
+                let entry = hits.entry(ri).or_default();
+                entry.0 += found.len() as u32;
+                for (s, e, detail) in found {
+                    if entry.1.len() < MAX_EVIDENCE {
+                        entry.1.push(evidence(ft, s, e, detail, doc));
+                    }
+                }
+            }
+        }
+        let mut findings: Vec<Finding> = hits
+            .into_iter()
+            .filter_map(|(ri, (count, mut evidence))| {
+                let rule = &self.rules.rules[ri as usize];
+                if count < rule.min_matches {
+                    return None;
+                }
+                // The same phrase on several lines is one piece of evidence to show.
+                let mut seen = std::collections::HashSet::new();
+                evidence.retain(|e| seen.insert((e.field.clone(), e.text.to_lowercase())));
+                Some(Finding {
+                    rule: rule.id.clone(),
+                    family: rule.family,
+                    severity: rule.severity,
+                    title: rule.title.clone(),
+                    explain: rule.explain.clone(),
+                    advice: rule.advice.clone(),
+                    matches: count,
+                    evidence,
+                    sources: rule.sources.clone(),
+                })
+            })
+            .collect();
+        findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.rule.cmp(&b.rule)));
+        let (score, level, families) = score(&findings);
+        let mut fields: Vec<String> = c
+            .texts
+            .iter()
+            .filter(|t| !t.text.trim().is_empty())
+            .map(|t| match t.sub {
+                Some(s) => format!("{}.{s}", t.field),
+                None => t.field.to_string(),
+            })
+            .collect();
+        for t in &c.texts {
+            fields.push(t.field.to_string());
+        }
+        fields.sort();
+        fields.dedup();
+        CandidateReport {
+            name: c.name.clone(),
+            profile_id: c.profile_id.clone(),
+            anchor: c.anchor.and_then(|n| doc.and_then(|d| element_path(d, n))),
+            level,
+            score,
+            families,
+            fields,
+            findings,
+        }
+    }
+
+    /// The rules worth running on `text`: those whose required literal occurs, plus the
+    /// unindexed ones. Sorted, without duplicates.
+    fn rules_for_text(&self, p: &Partition, text: &str, out: &mut Vec<u32>) {
+        out.clear();
+        match &p.prefilter {
+            Some(ac) if !has_non_ascii_fold(text) => {
+                out.extend_from_slice(&p.always);
+                let mut seen = vec![false; p.by_literal.len()];
+                let mut remaining = p.by_literal.len();
+                for m in ac.find_overlapping_iter(text) {
+                    let i = m.pattern().as_usize();
+                    if !seen[i] {
+                        seen[i] = true;
+                        out.extend_from_slice(&p.by_literal[i]);
+                        remaining -= 1;
+                        if remaining == 0 {
+                            break;
+                        }
+                    }
+                }
+            }
+            _ => out.extend_from_slice(&p.all),
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+}
+
+fn list_matches(list: &CompiledList, text: &str) -> Vec<(usize, usize, Option<String>)> {
+    let mut out = Vec::new();
+    for (ac, map) in [&list.folded, &list.exact].into_iter().flatten() {
+        for m in ac.find_iter(text) {
+            let (s, e) = (m.start(), m.end());
+            let before = text[..s].chars().next_back();
+            let after = text[e..].chars().next();
+            let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric() && (list.match_kind == ListMatch::Words || c != '_'));
+            if !boundary(before) || !boundary(after) {
+                continue;
+            }
+            let entry = &list.entries[map[m.pattern().as_usize()]];
+            let mut detail = format!("matches \"{}\"", entry.value);
+            if let Some(note) = &entry.note {
+                detail.push_str(&format!(" — {note}"));
+            }
+            if let Some(date) = &entry.date {
+                detail.push_str(&format!(" ({date})"));
+            }
+            out.push((s, e, Some(detail)));
+            if out.len() >= MAX_MATCHES_PER_TEXT {
+                return out;
+            }
+        }
+    }
+    out
+}
+
+fn evidence(ft: &FieldText, start: usize, end: usize, detail: Option<String>, doc: Option<&Html>) -> Evidence {
+    let field = match ft.sub {
+        Some(sub) => format!("{}.{sub}", ft.field),
+        None => ft.field.to_string(),
+    };
+    let matched = &ft.text[start..end];
+    let text: String = if matched.chars().count() > MAX_EVIDENCE_CHARS {
+        matched.chars().take(MAX_EVIDENCE_CHARS).chain(std::iter::once('…')).collect()
+    } else {
+        matched.to_string()
+    };
+    let path = ft.node.and_then(|n| doc.and_then(|d| element_path(d, n)));
+    let (start16, end16) = match path {
+        Some(_) => (Some(utf16_offset(&ft.text, start)), Some(utf16_offset(&ft.text, end))),
+        None => (None, None),
+    };
+    Evidence { field, text, path, start: start16, end: end16, detail }
+}
+
+/// The page's own idea of its URL: `<link rel=canonical>` or `og:url`.
+fn page_url(doc: &Html) -> Option<String> {
+    let canonical = Selector::parse(r#"link[rel~="canonical" i][href]"#).ok()?;
+    let og = Selector::parse(r#"meta[property="og:url" i][content]"#).ok()?;
+    doc.select(&canonical)
+        .filter_map(|e| e.value().attr("href"))
+        .chain(doc.select(&og).filter_map(|e| e.value().attr("content")))
+        .map(str::trim)
+        .find(|u| url::Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "http" | "https")))
+        .map(str::to_string)
+}

@@ -1,0 +1,80 @@
+//! wasm-bindgen bindings: a thin layer over [`Compiler`], [`Scanner`] and [`lint`].
+//!
+//! Rust names stay Rust-style; the JS API is chosen with `js_name`. Every object that crosses
+//! the boundary goes through serde-wasm-bindgen as plain JSON-compatible data.
+
+use crate::{lint, Compiler, Rules, Scanner as CoreScanner, BUILTIN_PACK};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// The built-in pack plus any extra packs, compiled once and reused for every scan.
+#[wasm_bindgen]
+pub struct Scanner {
+    rules: Rules,
+}
+
+#[wasm_bindgen]
+impl Scanner {
+    /// Compiles the built-in pack and `packs` (JSON texts). Throws an `Error` whose message is
+    /// `{"pack": i, "diagnostics": [...]}` if any pack has an error: nothing is half-applied.
+    #[wasm_bindgen(constructor)]
+    pub fn new(packs: Vec<String>) -> Result<Scanner, JsError> {
+        let mut compiler = Compiler::with_builtin();
+        for (i, text) in packs.iter().enumerate() {
+            if let Err(diagnostics) = compiler.add_pack(text) {
+                let msg = serde_json::json!({ "pack": i, "diagnostics": diagnostics });
+                return Err(JsError::new(&msg.to_string()));
+            }
+        }
+        Ok(Scanner { rules: compiler.build() })
+    }
+
+    /// Scans serialised HTML as the page at `url`.
+    #[wasm_bindgen(js_name = scanHtml)]
+    pub fn scan_html(&self, url: &str, html: &str) -> Result<JsValue, JsError> {
+        let url = (!url.is_empty()).then_some(url);
+        to_js(&CoreScanner::new(&self.rules).scan_html(url.unwrap_or("page"), url, html))
+    }
+
+    /// Scans a plain-text message thread.
+    #[wasm_bindgen(js_name = scanText)]
+    pub fn scan_text(&self, source: &str, text: &str) -> Result<JsValue, JsError> {
+        to_js(&CoreScanner::new(&self.rules).scan_text(source, text))
+    }
+
+    /// Number of active rules.
+    #[wasm_bindgen(js_name = ruleCount)]
+    pub fn rule_count(&self) -> usize {
+        self.rules.rule_count()
+    }
+
+    /// The packs compiled in: `[{id, title, publisher, version, ...}]`.
+    #[wasm_bindgen(js_name = packs)]
+    pub fn packs(&self) -> Result<JsValue, JsError> {
+        to_js(&self.rules.packs())
+    }
+}
+
+/// Diagnostics for one pack text: `[{code, severity, message, pointer, line, column}]`.
+#[wasm_bindgen(js_name = lintPack)]
+pub fn lint_pack(text: &str) -> Result<JsValue, JsError> {
+    to_js(&lint(text))
+}
+
+/// The built-in pack's JSON text.
+#[wasm_bindgen(js_name = builtinPackJson)]
+pub fn builtin_pack_json() -> String {
+    BUILTIN_PACK.to_string()
+}
+
+/// The engine version.
+#[wasm_bindgen(js_name = engineVersion)]
+pub fn engine_version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
