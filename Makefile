@@ -1,0 +1,96 @@
+# Candor build and test entry points. See README.md.
+#
+#   make        build the CLI, the wasm core and both extensions, then scan the demo pages
+#   make test   the whole test suite (what CI runs)
+#
+# Every target installs what it needs, idempotently, so both commands work on a fresh machine.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+
+WASM_TARGET := wasm32-unknown-unknown
+# wasm-bindgen-cli must match the wasm-bindgen crate exactly: the glue and the module are
+# generated together. The version comes from Cargo.lock, the single source of truth.
+WBG_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+WASM_RAW := target/$(WASM_TARGET)/release/candor.wasm
+PKG := build/pkg
+CLI := target/release/candor
+RUST_SOURCES := $(shell find crate/src crate/packs -type f) crate/Cargo.toml Cargo.toml Cargo.lock
+EXT_SOURCES := $(shell find extension -type f 2>/dev/null) manifest.json tools/build-extension.mjs
+
+.PHONY: all build cli wasm extension demo test test-rust test-wasm test-e2e lint-firefox \
+        setup setup-rust setup-node setup-browser clean bench
+
+all: build demo
+
+build: cli extension
+
+# ---------------------------------------------------------------------------- set-up
+
+setup: setup-rust setup-node
+
+setup-rust:
+	@rustup target list --installed | grep -qx '$(WASM_TARGET)' || rustup target add $(WASM_TARGET)
+	@if [ "$$(wasm-bindgen --version 2>/dev/null | awk '{print $$2}')" != "$(WBG_VERSION)" ]; then \
+	  echo "installing wasm-bindgen-cli $(WBG_VERSION) (takes a few minutes once)"; \
+	  cargo install wasm-bindgen-cli --version $(WBG_VERSION) --force; \
+	fi
+
+# npm ci only when package-lock.json changed since the last install.
+setup-node: node_modules/.candor-stamp
+node_modules/.candor-stamp: package-lock.json package.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# Debian's Chromium and ChromeDriver; the browser tests never download a browser.
+setup-browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  echo "installing Debian chromium and chromium-driver"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
+# ---------------------------------------------------------------------------- build
+
+cli: $(CLI)
+$(CLI): $(RUST_SOURCES)
+	cargo build --release --bin candor
+
+wasm: $(PKG)/candor_bg.wasm
+$(PKG)/candor_bg.wasm: $(RUST_SOURCES) | setup
+	cargo build --release --lib --target $(WASM_TARGET) --no-default-features
+	rm -rf $(PKG) && mkdir -p $(PKG)
+	wasm-bindgen --target web --out-dir $(PKG) --out-name candor $(WASM_RAW)
+	# npm binaryen, not Debian's (its wasm-opt 108 breaks wasm-bindgen output: tech-anchors §0.7).
+	wasm-opt -Os --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+	  --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
+	  $(PKG)/candor_bg.wasm -o $(PKG)/candor_bg.wasm
+	@echo "wasm: $$(stat -c %s $(PKG)/candor_bg.wasm) bytes, $$(gzip -9c $(PKG)/candor_bg.wasm | wc -c) gzipped"
+
+extension: dist/chrome/manifest.json
+dist/chrome/manifest.json: $(PKG)/candor_bg.wasm $(EXT_SOURCES) | setup-node
+	node tools/build-extension.mjs
+
+demo: $(CLI)
+	$(CLI) scan examples/*
+
+# ---------------------------------------------------------------------------- test
+
+test: setup setup-browser extension
+	$(MAKE) --no-print-directory test-rust test-wasm test-e2e lint-firefox
+	@echo "make test: all suites passed"
+
+test-rust:
+	cargo test --workspace
+
+test-wasm: $(PKG)/candor_bg.wasm
+	node --test tests/wasm/
+
+test-e2e: extension setup-browser
+	node --test --test-concurrency=1 tests/e2e/
+
+lint-firefox: extension
+	web-ext lint --source-dir dist/firefox --self-hosted --warnings-as-errors
+
+clean:
+	rm -rf build dist target/$(WASM_TARGET)
