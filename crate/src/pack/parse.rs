@@ -489,7 +489,10 @@ impl Ctx {
         match Selector::parse(src) {
             Ok(s) => Some(s),
             Err(e) => {
-                self.report(Code::BadSelector, ptr, format!("invalid CSS selector \"{src}\": {e}"));
+                // scraper's messages carry a generic first line; the last line names the problem.
+                let msg = e.to_string();
+                let why = msg.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("syntax error").trim().to_string();
+                self.report(Code::BadSelector, ptr, format!("invalid CSS selector \"{src}\": {why}"));
                 None
             }
         }

@@ -1,0 +1,46 @@
+//! Invariants of the built-in pack.
+
+use candor::pack::{parse_pack, MatcherSpec};
+use candor::{lint, BUILTIN_PACK};
+
+#[test]
+fn builtin_pack_is_clean() {
+    let diags = lint(BUILTIN_PACK);
+    assert!(diags.is_empty(), "{diags:#?}");
+}
+
+#[test]
+fn builtin_pack_has_enough_sourced_rules() {
+    let pack = parse_pack(BUILTIN_PACK).pack.unwrap();
+    assert!(pack.rules.len() >= 30, "only {} rules", pack.rules.len());
+    for r in &pack.rules {
+        assert!(!r.sources.is_empty(), "{} cites nothing", r.id);
+        assert!(r.explain.len() >= 40, "{}: explanation too thin", r.id);
+        for s in &r.sources {
+            assert!(pack.sources[s].date.is_some(), "{}: source {s} has no date", r.id);
+        }
+    }
+    assert!(pack.verification.as_ref().is_some_and(|v| v.steps.len() >= 8), "the §1.5 verification script");
+    let site_ids: Vec<&str> = pack.sites.iter().map(|s| s.id.as_str()).collect();
+    for id in ["upwork", "greenhouse"] {
+        assert!(site_ids.contains(&id), "missing adapter {id}");
+    }
+}
+
+/// Fairness (signals-and-anchors §1.3): nothing in the built-in pack may score nationality,
+/// country, language, name origin, appearance, gender or age. This list is a tripwire for the
+/// built-in pack; the general guard for every pack is the compiler's job.
+#[test]
+fn builtin_pack_scores_no_protected_characteristic() {
+    let pack = parse_pack(BUILTIN_PACK).pack.unwrap();
+    // Word-boundary match over the pattern source ("age" must not trip on "message").
+    let protected = regex::Regex::new(
+        r"(?i)\b(?:north korean?|korean?|dprk|chinese|china|russian?|vietnam(?:ese)?|lao(?:s|tian)?|nationality|citizen(?:ship)?|ethnic(?:ity)?|accent|language|native speaker|gender|female|male|age|years old|asian|japanese|ukrain(?:e|ian)|singapor(?:e|ean)|malaysian?)\b",
+    )
+    .unwrap();
+    for r in &pack.rules {
+        if let MatcherSpec::Pattern { regex, .. } = &r.matcher {
+            assert!(!protected.is_match(regex.as_str()), "rule {} pattern targets a protected characteristic: {}", r.id, regex.as_str());
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! The `candor` binary: exit codes, output formats and error messages.
+
+use std::process::{Command, Output};
+
+fn candor(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_candor")).args(args).output().expect("run candor")
+}
+
+fn tmp(name: &str, content: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("candor-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+#[test]
+fn scan_json_has_the_documented_shape() {
+    let thread = tmp("t.txt", "Recruiter: can we do a video call?\nAlex: my webcam is broken, let's keep to chat\nAlex: also please pay me in USDT only\n");
+    let out = candor(&["scan", &thread, "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = &v["reports"][0];
+    assert_eq!(r["page_kind"], "messages");
+    let c = &r["candidates"][0];
+    assert_eq!(c["name"], "Alex");
+    for key in ["level", "score", "findings"] {
+        assert!(c.get(key).is_some(), "missing {key}");
+    }
+    let f = &c["findings"][0];
+    for key in ["rule", "family", "severity", "title", "evidence", "sources"] {
+        assert!(f.get(key).is_some(), "finding missing {key}");
+    }
+    assert!(f["evidence"][0].get("field").is_some() && f["evidence"][0].get("text").is_some());
+    assert!(["none", "low", "medium", "high", "critical"].contains(&c["level"].as_str().unwrap()));
+}
+
+#[test]
+fn scan_text_output_and_fail_on() {
+    let thread = tmp("f.txt", "Alex: my webcam is broken\n");
+    let out = candor(&["scan", &thread]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Alex"), "{stdout}");
+    assert!(stdout.contains("Verify on camera") || stdout.contains("camera"), "{stdout}");
+    let out = candor(&["scan", &thread, "--fail-on", "low"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn unreadable_file_is_a_clear_error() {
+    let out = candor(&["scan", "/nonexistent/page.html"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("candor: error: cannot read /nonexistent/page.html"), "{err}");
+    assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn unknown_flag_is_a_usage_error() {
+    let out = candor(&["scan", "--frobnicate", "x.html"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unexpected argument '--frobnicate'"));
+}
+
+#[test]
+fn broken_pack_stops_the_scan() {
+    let pack = tmp("bad.json", "{\"candor_pack\": 1, \"id\": \"x\"");
+    let page = tmp("p.txt", "Alex: hi");
+    let out = candor(&["scan", &page, "--pack", &pack]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("E001") && err.contains("nothing from it was loaded"), "{err}");
+}
+
+#[test]
+fn lint_exit_codes_and_json() {
+    let good = candor(&["lint", concat!(env!("CARGO_MANIFEST_DIR"), "/packs/builtin.json")]);
+    assert!(good.status.success(), "{}", String::from_utf8_lossy(&good.stdout));
+    let bad = tmp("dup.json", r#"{"candor_pack": 1, "id": "t", "title": "T", "publisher": "P", "version": "1",
+  "sources": {"S": {"title": "t", "publisher": "p"}},
+  "rules": [{"id": "a", "title": "t", "family": "payment", "severity": "low", "explain": "e", "sources": ["S"], "pattern": "abc"},
+            {"id": "a", "title": "t", "family": "payment", "severity": "low", "explain": "e", "sources": ["S"], "pattern": "abd"}]}"#);
+    let out = candor(&["lint", &bad, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["code"], "E006");
+    assert_eq!(v[0]["pointer"], "/rules/1/id");
+    assert_eq!(v[0]["line"], 4);
+    assert!(v[0]["column"].as_u64().unwrap() > 1);
+    let text = candor(&["lint", &bad]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("dup.json:4:"), "{}", String::from_utf8_lossy(&text.stdout));
+}
+
+#[test]
+fn help_and_version() {
+    let out = candor(&["--help"]);
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("scan") && help.contains("lint"));
+    let out = candor(&["--version"]);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("candor "));
+}
