@@ -27,6 +27,7 @@ pub mod page;
 pub mod report;
 pub mod scan;
 pub mod score;
+pub mod weburl;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -16,6 +16,7 @@ use crate::page::dom::{element_path, truncate_at, utf16_offset};
 use crate::page::{generic, notice, site, thread};
 use crate::report::{CandidateReport, Evidence, Finding, Level, PackRef, Prompt, Report};
 use crate::score::score;
+use crate::weburl::WebUrl;
 use scraper::{Html, Selector};
 use std::collections::BTreeMap;
 
@@ -51,7 +52,7 @@ impl<'r> Scanner<'r> {
         }
         let doc = Html::parse_document(html);
         let url = url.map(str::to_string).or_else(|| page_url(&doc));
-        let parsed = url.as_deref().and_then(|u| url::Url::parse(u).ok());
+        let parsed = url.as_deref().and_then(WebUrl::parse);
         let mut page = self.extract(&doc, parsed.as_ref());
         notices.append(&mut page.notices);
         page.notices = notices;
@@ -75,14 +76,11 @@ impl<'r> Scanner<'r> {
         self.report(source, None, page, None)
     }
 
-    fn extract(&self, doc: &Html, url: Option<&url::Url>) -> ExtractedPage {
-        let host = url.and_then(|u| u.host_str());
+    fn extract(&self, doc: &Html, url: Option<&WebUrl>) -> ExtractedPage {
+        let host = url.map(|u| u.host.as_str());
         let mut notices = Vec::new();
         if let (Some(site), Some(u)) = (host.and_then(|h| site::site_for_host(&self.rules.sites, h)), url) {
-            let path = match u.query() {
-                Some(q) => format!("{}?{q}", u.path()),
-                None => u.path().to_string(),
-            };
+            let path = u.path_and_query();
             match site::read(site, doc, &path) {
                 site::SiteOutcome::Read { kind, candidates, notices } => {
                     return ExtractedPage { site: site.id.clone(), adapter: site.id.clone(), kind, candidates, notices };
@@ -292,6 +290,6 @@ fn page_url(doc: &Html) -> Option<String> {
         .filter_map(|e| e.value().attr("href"))
         .chain(doc.select(&og).filter_map(|e| e.value().attr("content")))
         .map(str::trim)
-        .find(|u| url::Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "http" | "https")))
+        .find(|u| WebUrl::parse(u).is_some_and(|u| u.is_http()))
         .map(str::to_string)
 }

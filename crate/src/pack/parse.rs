@@ -135,7 +135,7 @@ fn valid_date(s: &str) -> bool {
 }
 
 fn valid_url(s: &str) -> bool {
-    url::Url::parse(s).is_ok_and(|u| matches!(u.scheme(), "https" | "http") && u.host().is_some())
+    crate::weburl::WebUrl::parse(s).is_some_and(|u| u.is_http())
 }
 
 fn valid_host(s: &str) -> bool {
