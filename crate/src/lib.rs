@@ -21,6 +21,7 @@ pub mod compile;
 pub mod diagnostic;
 pub mod field;
 pub mod json_locate;
+pub mod jsonpath;
 pub mod literal;
 pub mod pack;
 pub mod page;

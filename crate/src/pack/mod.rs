@@ -149,11 +149,20 @@ pub struct PageSpec {
 
 #[derive(Debug, Clone)]
 pub struct FieldSpec {
-    pub selector: Selector,
-    pub attr: Option<String>,
+    pub source: FieldSource,
     pub all: bool,
     /// Record sub-fields, evaluated inside each match.
     pub sub: Vec<(&'static str, FieldSpec)>,
+}
+
+/// Where a field's text comes from.
+#[derive(Debug, Clone)]
+pub enum FieldSource {
+    /// Elements matching a CSS selector: their text, or an attribute.
+    Css { selector: Selector, attr: Option<String> },
+    /// JSON embedded in the page: the text of `script` elements parsed as JSON, then `path`.
+    /// Inside a JSON record `script` is `None` and `path` is relative to the record.
+    Json { script: Option<Selector>, path: crate::jsonpath::JsonPath },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

@@ -33,7 +33,7 @@ const TOP_KEYS: &[&str] = &[
 const SOURCE_KEYS: &[&str] = &["title", "publisher", "date", "url"];
 const SITE_KEYS: &[&str] = &["id", "name", "hosts", "pages"];
 const PAGE_KEYS: &[&str] = &["kind", "url", "detect", "rows", "fields"];
-const FIELD_KEYS: &[&str] = &["selector", "attr", "all", "fields"];
+const FIELD_KEYS: &[&str] = &["selector", "attr", "script", "json", "all", "fields"];
 const RULE_KEYS: &[&str] = &[
     "id", "title", "family", "severity", "pattern", "list", "fields", "sites", "min_matches",
     "explain", "advice", "sources", "disabled",
@@ -550,7 +550,7 @@ impl Ctx {
                         self.report(Code::UnknownReference, &sptr, format!("unknown field \"{name}\"; fields are: {}", field_names()));
                         continue;
                     };
-                    if let Some(fs) = self.field_spec(spec, &sptr, Some(field)) {
+                    if let Some(fs) = self.field_spec(spec, &sptr, Some(field), false) {
                         fields.push((field, fs));
                     }
                 }
@@ -563,19 +563,63 @@ impl Ctx {
     }
 
     /// `record` is the record field whose sub-fields may appear in `fields`; `None` inside a
-    /// record (records do not nest).
-    fn field_spec(&mut self, v: &Value, ptr: &str, record: Option<Field>) -> Option<FieldSpec> {
+    /// record (records do not nest). `in_json` is true inside a record read from JSON, where a
+    /// string is a JSON path relative to the record rather than a CSS selector.
+    fn field_spec(&mut self, v: &Value, ptr: &str, record: Option<Field>, in_json: bool) -> Option<FieldSpec> {
         let multi = record.is_some_and(Field::is_multi);
         match v {
+            Value::String(s) if in_json => {
+                let path = self.json_path(s, ptr)?;
+                Some(FieldSpec { source: FieldSource::Json { script: None, path }, all: false, sub: Vec::new() })
+            }
             Value::String(s) => {
                 let selector = self.selector(s, ptr)?;
-                Some(FieldSpec { selector, attr: None, all: multi, sub: Vec::new() })
+                Some(FieldSpec { source: FieldSource::Css { selector, attr: None }, all: multi, sub: Vec::new() })
             }
             Value::Object(m) => {
                 self.keys(m, ptr, FIELD_KEYS, "a field");
-                let selector = self.string(m, ptr, "selector", true, "a field").and_then(|s| self.selector(&s, &child(ptr, "selector")));
-                let attr = self.string(m, ptr, "attr", false, "a field");
+                let source = match (m.contains_key("selector"), m.contains_key("json")) {
+                    (true, true) | (false, false) => {
+                        self.report(Code::MatcherChoice, ptr, "a field needs exactly one of \"selector\" and \"json\"");
+                        None
+                    }
+                    (true, false) => {
+                        if in_json {
+                            self.report(Code::InvalidValue, &child(ptr, "selector"), "a record read from JSON takes \"json\" sub-fields, not selectors");
+                        }
+                        if m.contains_key("script") {
+                            self.report(Code::InvalidValue, &child(ptr, "script"), "\"script\" goes with \"json\", not with \"selector\"");
+                        }
+                        let selector = self.string(m, ptr, "selector", true, "a field").and_then(|s| self.selector(&s, &child(ptr, "selector")));
+                        let attr = self.string(m, ptr, "attr", false, "a field");
+                        selector.map(|selector| FieldSource::Css { selector, attr })
+                    }
+                    (false, true) => {
+                        if m.contains_key("attr") {
+                            self.report(Code::InvalidValue, &child(ptr, "attr"), "\"attr\" goes with \"selector\", not with \"json\"");
+                        }
+                        let script = match (self.string(m, ptr, "script", false, "a field"), in_json) {
+                            (Some(_), true) => {
+                                self.report(Code::InvalidValue, &child(ptr, "script"), "inside a JSON record, paths are relative to the record: no \"script\"");
+                                None
+                            }
+                            (Some(s), false) => self.selector(&s, &child(ptr, "script")),
+                            (None, true) => None,
+                            (None, false) => {
+                                self.report(Code::MissingKey, ptr, "a \"json\" field needs \"script\": the selector of the element holding the JSON");
+                                None
+                            }
+                        };
+                        let path = self.string(m, ptr, "json", true, "a field").and_then(|p| self.json_path(&p, &child(ptr, "json")));
+                        match (path, script, in_json) {
+                            (Some(path), script, true) => Some(FieldSource::Json { script, path }),
+                            (Some(path), Some(script), false) => Some(FieldSource::Json { script: Some(script), path }),
+                            _ => None,
+                        }
+                    }
+                };
                 let all = self.bool(m, ptr, "all").unwrap_or(multi);
+                let json_record = matches!(source, Some(FieldSource::Json { .. }));
                 let mut sub = Vec::new();
                 if let Some(sv) = m.get("fields") {
                     let sptr = child(ptr, "fields");
@@ -588,7 +632,7 @@ impl Ctx {
                                 match field.sub_field(name) {
                                     None => self.report(Code::UnknownReference, &p, format!("\"{field}\" has no sub-field \"{name}\"; it has: {}", field.sub_fields().join(", "))),
                                     Some(sf) => {
-                                        if let Some(fs) = self.field_spec(spec, &p, None) {
+                                        if let Some(fs) = self.field_spec(spec, &p, None, json_record) {
                                             sub.push((sf, fs));
                                         }
                                     }
@@ -598,10 +642,20 @@ impl Ctx {
                         _ => {}
                     }
                 }
-                Some(FieldSpec { selector: selector?, attr, all, sub })
+                Some(FieldSpec { source: source?, all, sub })
             }
             other => {
                 self.report(Code::WrongType, ptr, format!("a field must be a selector string or an object, not {}", type_name(other)));
+                None
+            }
+        }
+    }
+
+    fn json_path(&mut self, src: &str, ptr: &str) -> Option<crate::jsonpath::JsonPath> {
+        match crate::jsonpath::JsonPath::parse(src) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.report(Code::InvalidValue, ptr, format!("invalid JSON path \"{src}\": {e}"));
                 None
             }
         }

@@ -4,8 +4,13 @@ use super::dom::{text_content, truncate_at};
 use super::{notice, MAX_CANDIDATES, MAX_FIELD_TEXT};
 use crate::candidate::{clean_text, Candidate, FieldText, Notice};
 use crate::field::Field;
-use crate::pack::{FieldSpec, PageKind, PageSpec, SiteSpec};
+use crate::jsonpath::scalar_text;
+use crate::pack::{FieldSource, FieldSpec, PageKind, PageSpec, SiteSpec};
+use ego_tree::NodeId;
 use scraper::{ElementRef, Html};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 /// What a site adapter made of a page.
 pub enum SiteOutcome {
@@ -36,10 +41,11 @@ pub fn read(site: &SiteSpec, doc: &Html, path_and_query: &str) -> SiteOutcome {
         return SiteOutcome::NotRecognised { reason: format!("no {} page pattern matches {path_and_query}", site.name) };
     };
     let mut notices = Vec::new();
+    let mut cache = JsonCache::new();
     let candidates = match page.kind {
         PageKind::JobPosting | PageKind::Unknown => Vec::new(),
         PageKind::Candidate | PageKind::Messages => {
-            let mut c = read_candidate(root, page, &mut notices);
+            let mut c = read_candidate(root, page, &mut cache, &mut notices);
             c.profile_id = captures;
             if c.texts.is_empty() {
                 return SiteOutcome::NotRecognised { reason: format!("the {} {} adapter found no fields", site.name, page.kind.as_str()) };
@@ -57,7 +63,7 @@ pub fn read(site: &SiteSpec, doc: &Html, path_and_query: &str) -> SiteOutcome {
                     notices.push(Notice::new(notice::TOO_MANY_CANDIDATES, format!("only the first {MAX_CANDIDATES} rows were read")));
                     break;
                 }
-                let c = read_candidate(row, page, &mut notices);
+                let c = read_candidate(row, page, &mut cache, &mut notices);
                 if !c.texts.is_empty() {
                     out.push(c);
                 }
@@ -71,26 +77,45 @@ pub fn read(site: &SiteSpec, doc: &Html, path_and_query: &str) -> SiteOutcome {
     SiteOutcome::Read { kind: page.kind, candidates, notices }
 }
 
-fn read_candidate(scope: ElementRef, page: &PageSpec, notices: &mut Vec<Notice>) -> Candidate {
+/// Parsed JSON of script elements, by node, so a page's blob is parsed once per scan.
+type JsonCache = HashMap<NodeId, Option<Rc<Value>>>;
+
+/// Largest embedded JSON blob parsed, in bytes.
+const MAX_JSON_BLOB: usize = 4 * 1024 * 1024;
+
+fn read_candidate(scope: ElementRef, page: &PageSpec, cache: &mut JsonCache, notices: &mut Vec<Notice>) -> Candidate {
     let mut c = Candidate::default();
     for (field, spec) in &page.fields {
-        let matches: Vec<ElementRef> = if spec.all { scope.select(&spec.selector).collect() } else { scope.select(&spec.selector).take(1).collect() };
-        for (record, el) in matches.into_iter().enumerate() {
-            let record = record as u32;
-            if spec.sub.is_empty() {
-                push_value(&mut c, *field, None, record, el, spec, notices);
-                continue;
-            }
-            let before = c.texts.len();
-            for (sub, sspec) in &spec.sub {
-                let subs: Vec<ElementRef> = if sspec.all { el.select(&sspec.selector).collect() } else { el.select(&sspec.selector).take(1).collect() };
-                for s in subs {
-                    push_value(&mut c, *field, Some(sub), record, s, sspec, notices);
+        match &spec.source {
+            FieldSource::Css { selector, attr } => {
+                let matches: Vec<ElementRef> = scope.select(selector).take(if spec.all { usize::MAX } else { 1 }).collect();
+                for (record, el) in matches.into_iter().enumerate() {
+                    read_css_value(&mut c, *field, record as u32, el, attr.as_deref(), spec, notices);
                 }
             }
-            if c.texts.len() == before {
-                // A record whose sub-fields all missed still has text worth reading.
-                push_value(&mut c, *field, None, record, el, &FieldSpec { attr: None, ..spec.clone() }, notices);
+            FieldSource::Json { script, path } => {
+                let Some(script) = script else { continue };
+                let mut values: Vec<Rc<Value>> = Vec::new();
+                for el in scope.select(script) {
+                    let parsed = cache
+                        .entry(el.id())
+                        .or_insert_with(|| {
+                            let raw = text_content(el);
+                            (raw.len() <= MAX_JSON_BLOB).then(|| serde_json::from_str::<Value>(raw.trim()).ok().map(Rc::new)).flatten()
+                        })
+                        .clone();
+                    values.extend(parsed);
+                }
+                let mut record = 0u32;
+                'blobs: for blob in &values {
+                    for v in path.select(blob) {
+                        if !spec.all && record == 1 {
+                            break 'blobs;
+                        }
+                        read_json_value(&mut c, *field, record, v, spec, notices);
+                        record += 1;
+                    }
+                }
             }
         }
     }
@@ -104,14 +129,55 @@ fn read_candidate(scope: ElementRef, page: &PageSpec, notices: &mut Vec<Notice>)
     c
 }
 
-fn push_value(c: &mut Candidate, field: Field, sub: Option<&'static str>, record: u32, el: ElementRef, spec: &FieldSpec, notices: &mut Vec<Notice>) {
-    let (mut text, node) = match &spec.attr {
-        Some(attr) => match el.value().attr(attr) {
-            Some(v) => (v.to_string(), None),
-            None => return,
-        },
-        None => (text_content(el), Some(el.id())),
-    };
+fn read_css_value(c: &mut Candidate, field: Field, record: u32, el: ElementRef, attr: Option<&str>, spec: &FieldSpec, notices: &mut Vec<Notice>) {
+    if spec.sub.is_empty() {
+        push_css(c, field, None, record, el, attr, notices);
+        return;
+    }
+    let before = c.texts.len();
+    for (sub, sspec) in &spec.sub {
+        if let FieldSource::Css { selector, attr } = &sspec.source {
+            for s in el.select(selector).take(if sspec.all { usize::MAX } else { 1 }) {
+                push_css(c, field, Some(sub), record, s, attr.as_deref(), notices);
+            }
+        }
+    }
+    if c.texts.len() == before {
+        // A record whose sub-fields all missed still has text worth reading.
+        push_css(c, field, None, record, el, None, notices);
+    }
+}
+
+fn read_json_value(c: &mut Candidate, field: Field, record: u32, v: &Value, spec: &FieldSpec, notices: &mut Vec<Notice>) {
+    if spec.sub.is_empty() {
+        if let Some(text) = scalar_text(v) {
+            push_text(c, field, None, record, text, None, notices);
+        }
+        return;
+    }
+    for (sub, sspec) in &spec.sub {
+        if let FieldSource::Json { path, .. } = &sspec.source {
+            for sv in path.select(v).into_iter().take(if sspec.all { usize::MAX } else { 1 }) {
+                if let Some(text) = scalar_text(sv) {
+                    push_text(c, field, Some(sub), record, text, None, notices);
+                }
+            }
+        }
+    }
+}
+
+fn push_css(c: &mut Candidate, field: Field, sub: Option<&'static str>, record: u32, el: ElementRef, attr: Option<&str>, notices: &mut Vec<Notice>) {
+    match attr {
+        Some(attr) => {
+            if let Some(v) = el.value().attr(attr) {
+                push_text(c, field, sub, record, v.to_string(), None, notices);
+            }
+        }
+        None => push_text(c, field, sub, record, text_content(el), Some(el.id()), notices),
+    }
+}
+
+fn push_text(c: &mut Candidate, field: Field, sub: Option<&'static str>, record: u32, mut text: String, node: Option<NodeId>, notices: &mut Vec<Notice>) {
     if text.trim().is_empty() {
         return;
     }

@@ -1,0 +1,122 @@
+//! Site-adapter mechanics with small inline packs: CSS and embedded-JSON fields, records, list
+//! rows, job postings, fallbacks and pack overrides.
+
+use candor::{Compiler, Report, Scanner};
+
+const PACK: &str = r#"{
+  "candor_pack": 1, "id": "test.sites", "title": "T", "publisher": "P", "version": "1.0",
+  "sources": {"S1": {"title": "Src", "publisher": "Pub", "date": "2024"}},
+  "sites": [{"id": "acme", "name": "Acme ATS", "hosts": ["ats.acme.test", "*.acmejobs.test"],
+    "pages": [
+      {"kind": "job_posting", "url": "^/jobs/"},
+      {"kind": "candidate_list", "url": "^/pipeline", "rows": "li.applicant",
+       "fields": {"name": ".who", "bio": ".note"}},
+      {"kind": "candidate", "url": "^/people/(?P<id>\\d+)",
+       "fields": {
+         "name": "h1.name",
+         "headline": {"script": "script#__NEXT_DATA__", "json": "props/person/headline"},
+         "experience": {"script": "script#__NEXT_DATA__", "json": "props/person/jobs/*",
+                        "fields": {"employer": "company", "title": "role"}},
+         "contacts": {"selector": "a.mail", "attr": "href"},
+         "bio": ".bio"}}]}],
+  "rules": [{"id": "t.camera", "title": "camera", "family": "messaging", "severity": "high",
+             "pattern": "(?i)camera is broken", "explain": "e", "sources": ["S1"]},
+            {"id": "t.front", "title": "front", "family": "sanctions", "severity": "critical",
+             "list": "fronts", "fields": ["experience.employer"], "explain": "e", "sources": ["S1"]}],
+  "lists": {"fronts": {"entries": [{"value": "Shady Front Co", "note": "test entry"}]}}
+}"#;
+
+fn scan(url: &str, html: &str) -> Report {
+    let mut c = Compiler::new();
+    c.add_pack(PACK).unwrap();
+    let rules = c.build();
+    Scanner::new(&rules).scan_html("t", Some(url), html)
+}
+
+#[test]
+fn candidate_page_reads_css_and_json_fields() {
+    let html = r#"<html><body><h1 class=name>Pat  Doe</h1><a class=mail href="mailto:pat@x.test">mail</a>
+      <p class=bio>Sorry, my camera is broken.</p>
+      <script id="__NEXT_DATA__" type="application/json">{"props":{"person":{"headline":"Engineer",
+        "jobs":[{"company":"Shady Front Co","role":"Dev"},{"company":"Fine Corp","role":"Lead"}]}}}</script>
+      </body></html>"#;
+    let r = scan("https://ats.acme.test/people/42", html);
+    assert_eq!((r.site.as_str(), r.adapter.as_str(), r.page_kind.as_str()), ("acme", "acme", "candidate"));
+    let c = &r.candidates[0];
+    assert_eq!(c.name.as_deref(), Some("Pat Doe"));
+    assert_eq!(c.profile_id.as_deref(), Some("42"));
+    for f in ["name", "headline", "experience.employer", "experience.title", "contacts", "bio"] {
+        assert!(c.fields.iter().any(|x| x == f), "missing {f}: {:?}", c.fields);
+    }
+    assert_eq!(c.level.as_str(), "critical");
+    let front = c.findings.iter().find(|f| f.rule == "t.front").unwrap();
+    assert_eq!(front.evidence[0].field, "experience.employer");
+    assert!(front.evidence[0].path.is_none(), "JSON values have no element to highlight");
+    assert!(front.evidence[0].detail.as_deref().unwrap().contains("test entry"));
+}
+
+#[test]
+fn list_pages_give_one_candidate_per_row() {
+    let html = r#"<html><body><ul>
+      <li class=applicant><span class=who>Ann</span><p class=note>ok</p></li>
+      <li class=applicant><span class=who>Bob</span><p class=note>my camera is broken</p></li>
+      <li class=applicant></li></ul></body></html>"#;
+    let r = scan("https://ats.acme.test/pipeline?job=7", html);
+    let names: Vec<_> = r.candidates.iter().map(|c| c.name.clone().unwrap()).collect();
+    assert_eq!(names, vec!["Ann", "Bob"]);
+    assert_eq!(r.candidates[0].level.as_str(), "none");
+    assert_eq!(r.candidates[1].findings[0].rule, "t.camera");
+    assert!(r.candidates[1].anchor.is_some());
+}
+
+#[test]
+fn job_postings_have_no_candidate() {
+    let r = scan("https://foo.acmejobs.test/jobs/123", "<html><body><h1>Senior Engineer</h1><p>camera is broken</p></body></html>");
+    assert_eq!(r.page_kind.as_str(), "job_posting");
+    assert!(r.candidates.is_empty());
+}
+
+#[test]
+fn unrecognised_pages_fall_back_to_generic_and_say_so() {
+    let r = scan("https://ats.acme.test/people/42", "<html><body><h2>Layout changed</h2><p>camera is broken</p></body></html>");
+    assert_eq!((r.site.as_str(), r.adapter.as_str()), ("acme", "generic"));
+    assert!(r.notices.iter().any(|n| n.code == "N004"), "{:?}", r.notices);
+    assert_eq!(r.candidates[0].findings[0].rule, "t.camera");
+    let r = scan("https://ats.acme.test/settings", "<html><body><p>camera is broken</p></body></html>");
+    assert_eq!(r.adapter, "generic");
+}
+
+#[test]
+fn a_later_pack_replaces_a_site_adapter() {
+    let fix = r#"{"candor_pack": 1, "id": "test.fix", "title": "T", "publisher": "P", "version": "1.1",
+      "sites": [{"id": "acme", "name": "Acme ATS", "hosts": ["ats.acme.test"],
+        "pages": [{"kind": "candidate", "url": "^/people/", "fields": {"name": "h2.new-name"}}]}]}"#;
+    let mut c = Compiler::new();
+    c.add_pack(PACK).unwrap();
+    c.add_pack(fix).unwrap();
+    let rules = c.build();
+    let r = Scanner::new(&rules).scan_html("t", Some("https://ats.acme.test/people/1"), "<html><body><h2 class=new-name>Lee</h2></body></html>");
+    assert_eq!(r.adapter, "acme");
+    assert_eq!(r.candidates[0].name.as_deref(), Some("Lee"));
+}
+
+#[test]
+fn canonical_link_picks_the_site_when_no_url_is_given() {
+    let mut c = Compiler::new();
+    c.add_pack(PACK).unwrap();
+    let rules = c.build();
+    let html = r#"<html><head><link rel="canonical" href="https://ats.acme.test/jobs/9"></head><body><h1>Job</h1></body></html>"#;
+    let r = Scanner::new(&rules).scan_html("saved.html", None, html);
+    assert_eq!((r.site.as_str(), r.page_kind.as_str()), ("acme", "job_posting"));
+}
+
+#[test]
+fn hostile_markup_is_only_text() {
+    let html = r#"<html><body><h1 class=name>&lt;img src=x onerror=alert(1)&gt;</h1><p class=bio><script>alert(1)</script>my camera is broken</p></body></html>"#;
+    let r = scan("https://ats.acme.test/people/5", html);
+    assert_eq!(r.candidates[0].name.as_deref(), Some("<img src=x onerror=alert(1)>"));
+    // Deep nesting must not overflow the stack of the generic adapter.
+    let deep = format!("<html><body>{}camera is broken{}</body></html>", "<div>".repeat(20_000), "</div>".repeat(20_000));
+    let r = scan("https://elsewhere.test/", &deep);
+    assert_eq!(r.adapter, "generic");
+}
