@@ -20,8 +20,10 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
 use std::collections::{BTreeSet, HashMap};
 
-/// The built-in pack, embedded at build time.
-pub const BUILTIN_PACK: &str = include_str!("../packs/builtin.json");
+include!(concat!(env!("OUT_DIR"), "/builtin_packs.rs"));
+
+/// The built-in rules pack (rules, lists, sources, verification script), embedded at build time.
+pub const BUILTIN_PACK: &str = BUILTIN_PACKS[0].1;
 
 /// Collects packs; [`Compiler::build`] turns them into [`Rules`].
 #[derive(Default)]
@@ -34,10 +36,14 @@ impl Compiler {
         Compiler::default()
     }
 
-    /// A compiler that already holds the built-in pack.
+    /// A compiler that already holds the built-in packs.
     pub fn with_builtin() -> Self {
         let mut c = Compiler::new();
-        c.add_pack(BUILTIN_PACK).expect("the built-in pack compiles (checked by tests)");
+        for (name, text) in BUILTIN_PACKS {
+            if let Err(d) = c.add_pack(text) {
+                panic!("built-in pack {name} does not compile (the builtin tests catch this): {d:?}");
+            }
+        }
         c
     }
 
@@ -47,10 +53,14 @@ impl Compiler {
         let outcome = parse_pack(text);
         let Some(pack) = outcome.pack else { return Err(outcome.diagnostics) };
         let mut diagnostics = outcome.diagnostics;
+        // A pack with the id of a loaded one replaces it: a newer copy of the built-in pack, or
+        // a subscription's update, takes the old one's place.
+        let replaces = self.packs.iter().position(|p| p.meta.id == pack.meta.id);
         // Rule ids are global: a recruiter's panel and a team's "disabled rules" policy name a
         // rule by id alone.
         for (i, rule) in pack.rules.iter().enumerate() {
-            if let Some(other) = self.packs.iter().find(|p| p.rules.iter().any(|r| r.id == rule.id)) {
+            let mut others = self.packs.iter().enumerate().filter(|(j, _)| Some(*j) != replaces).map(|(_, p)| p);
+            if let Some(other) = others.find(|p| p.rules.iter().any(|r| r.id == rule.id)) {
                 diagnostics.push(Diagnostic {
                     code: Code::DuplicateId,
                     severity: Code::DuplicateId.severity(),
@@ -61,16 +71,6 @@ impl Compiler {
                 });
             }
         }
-        if let Some(other) = self.packs.iter().find(|p| p.meta.id == pack.meta.id) {
-            diagnostics.push(Diagnostic {
-                code: Code::DuplicateId,
-                severity: Code::DuplicateId.severity(),
-                message: format!("pack id \"{}\" is already loaded (version {})", pack.meta.id, other.meta.version),
-                pointer: "/id".into(),
-                line: 1,
-                column: 1,
-            });
-        }
         if diagnostics.iter().any(Diagnostic::is_error) {
             let locations = crate::json_locate::Locations::new(text);
             for d in diagnostics.iter_mut() {
@@ -78,7 +78,10 @@ impl Compiler {
             }
             return Err(diagnostics);
         }
-        self.packs.push(pack);
+        match replaces {
+            Some(i) => self.packs[i] = pack,
+            None => self.packs.push(pack),
+        }
         Ok(diagnostics)
     }
 

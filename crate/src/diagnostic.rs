@@ -43,6 +43,10 @@ pub enum Code {
     TooManyListEntries,
     /// A rule that can never fire.
     UnreachableRule,
+    /// A rule that targets a protected characteristic without a justification.
+    ProtectedCharacteristic,
+    /// A rule that targets a protected characteristic, with a written justification.
+    JustifiedProtected,
 }
 
 impl Code {
@@ -64,13 +68,15 @@ impl Code {
             Code::MatcherChoice => "E014",
             Code::PackTooLarge => "E015",
             Code::TooManyListEntries => "E016",
+            Code::ProtectedCharacteristic => "E017",
             Code::UnreachableRule => "W001",
+            Code::JustifiedProtected => "W002",
         }
     }
 
     pub fn severity(self) -> Severity {
         match self {
-            Code::UnreachableRule => Severity::Warning,
+            Code::UnreachableRule | Code::JustifiedProtected => Severity::Warning,
             _ => Severity::Error,
         }
     }

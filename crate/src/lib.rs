@@ -19,6 +19,7 @@
 pub mod candidate;
 pub mod compile;
 pub mod diagnostic;
+pub mod fairness;
 pub mod field;
 pub mod json_locate;
 pub mod jsonpath;
@@ -34,7 +35,7 @@ pub mod weburl;
 mod wasm;
 
 pub use candidate::{Candidate, FieldText};
-pub use compile::{lint, Compiler, Rules, BUILTIN_PACK};
+pub use compile::{lint, Compiler, Rules, BUILTIN_PACK, BUILTIN_PACKS};
 pub use diagnostic::{Code, Diagnostic};
 pub use report::{Level, Report};
 pub use scan::Scanner;

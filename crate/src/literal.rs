@@ -62,7 +62,7 @@ fn piece(hir: &Hir) -> Piece {
             Ok(s) if s.is_ascii() => Piece::Exact(s.to_ascii_lowercase()),
             _ => Piece::Unknown,
         },
-        HirKind::Class(class) => match single_folded_char(class) {
+        HirKind::Class(class) => match class_char(class) {
             Some(c) => Piece::Exact(c.to_string()),
             None => Piece::Unknown,
         },
@@ -141,7 +141,7 @@ fn concat(subs: &[Hir]) -> Piece {
 
 /// If the class matches one ASCII letter or digit in any case (plus its Unicode case-fold
 /// companions ſ and K), that character in lowercase.
-fn single_folded_char(class: &Class) -> Option<char> {
+pub fn class_char(class: &Class) -> Option<char> {
     let mut found: Option<char> = None;
     let mut note = |c: char| -> bool {
         let folded = match c {

@@ -118,10 +118,12 @@ fn scan(paths: &[PathBuf], url: Option<&str>, packs: &[PathBuf], format: Format,
         };
         reports.push(report);
     }
+    let mut out = String::new();
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "reports": reports }))?),
-        Format::Text => reports.iter().for_each(print_report),
+        Format::Json => out = serde_json::to_string_pretty(&serde_json::json!({ "reports": reports }))? + "\n",
+        Format::Text => reports.iter().for_each(|r| render_report(r, &mut out)),
     }
+    emit(&out)?;
     let worst = reports.iter().map(Report::level).max().unwrap_or(Level::None);
     Ok(match fail_on {
         Some(f) if worst >= f.level() => ExitCode::from(1),
@@ -137,29 +139,50 @@ fn is_text_thread(path: &Path, text: &str) -> bool {
     }
 }
 
-/// `<!-- candor-url: https://… -->` near the top of a saved page.
-fn url_comment(html: &str) -> Option<String> {
-    let head = &html[..html.len().min(2048)];
-    let head = &head[..(0..=head.len()).rev().find(|&i| head.is_char_boundary(i)).unwrap_or(0)];
-    let start = head.find("candor-url:")? + "candor-url:".len();
-    let rest = &head[start..];
-    let end = rest.find("-->")?;
-    Some(rest[..end].trim().to_string()).filter(|u| !u.is_empty())
+/// Writes to stdout; a closed pipe (`candor scan … | head`) ends quietly, as Unix tools do.
+fn emit(s: &str) -> Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(s.as_bytes()).and_then(|_| stdout.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
 
-fn print_report(r: &Report) {
-    println!("{}", r.source);
-    println!("  site {} · adapter {} · {}{}", r.site, r.adapter, r.page_kind.as_str(), r.url.as_deref().map(|u| format!(" · {u}")).unwrap_or_default());
+/// The URL a saved page came from, from a comment near the top: our own
+/// `<!-- candor-url: https://… -->`, or the `<!-- saved from url=(0054)https://… -->` mark that
+/// browsers write when saving a page.
+fn url_comment(html: &str) -> Option<String> {
+    let mut end = html.len().min(4096);
+    while !html.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &html[..end];
+    let after = |marker: &str| head.find(marker).map(|i| &head[i + marker.len()..]);
+    if let Some(rest) = after("candor-url:") {
+        let url = rest[..rest.find("-->")?].trim();
+        return (!url.is_empty()).then(|| url.to_string());
+    }
+    let rest = after("saved from url=")?;
+    let rest = rest.strip_prefix('(').and_then(|r| r.split_once(')')).map_or(rest, |(_, r)| r);
+    let url = rest[..rest.find("-->")?].trim();
+    url.starts_with("http").then(|| url.to_string())
+}
+
+fn render_report(r: &Report, out: &mut String) {
+    use std::fmt::Write;
+    let _ = writeln!(out, "{}", r.source);
+    let _ = writeln!(out, "  site {} · adapter {} · {}{}", r.site, r.adapter, r.page_kind.as_str(), r.url.as_deref().map(|u| format!(" · {u}")).unwrap_or_default());
     for n in &r.notices {
-        println!("  notice {}: {}", n.code, n.message);
+        let _ = writeln!(out, "  notice {}: {}", n.code, n.message);
     }
     if r.candidates.is_empty() {
-        println!("  no candidate on this page");
+        let _ = writeln!(out, "  no candidate on this page");
     }
     for c in &r.candidates {
         let name = c.name.as_deref().unwrap_or("(unnamed)");
         let families: Vec<&str> = c.families.iter().map(|f| f.as_str()).collect();
-        println!(
+        let _ = writeln!(out, 
             "  {name} — {} (score {}): {} finding(s){}",
             c.level.as_str().to_uppercase(),
             c.score,
@@ -168,39 +191,42 @@ fn print_report(r: &Report) {
         );
         for f in &c.findings {
             let cites: Vec<String> = f.sources.iter().map(|s| format!("{} {}", s.id, s.date.as_deref().unwrap_or(""))).map(|s| s.trim().to_string()).collect();
-            println!("    [{}] {} — {} ({})", f.severity.as_str(), f.rule, f.title, cites.join("; "));
+            let _ = writeln!(out, "    [{}] {} — {} ({})", f.severity.as_str(), f.rule, f.title, cites.join("; "));
             for e in &f.evidence {
                 let detail = e.detail.as_deref().map(|d| format!("  [{d}]")).unwrap_or_default();
-                println!("        {}: \"{}\"{detail}", e.field, e.text.split_whitespace().collect::<Vec<_>>().join(" "));
+                let _ = writeln!(out, "        {}: \"{}\"{detail}", e.field, e.text.split_whitespace().collect::<Vec<_>>().join(" "));
             }
         }
     }
     if !r.candidates.is_empty() {
-        println!("  {} ({}):", r.prompt.title, r.prompt.emphasis);
+        let _ = writeln!(out, "  {} ({}):", r.prompt.title, r.prompt.emphasis);
         for (i, s) in r.prompt.steps.iter().enumerate() {
-            println!("    {}. {s}", i + 1);
+            let _ = writeln!(out, "    {}. {s}", i + 1);
         }
     }
-    println!();
+    let _ = writeln!(out);
 }
 
 fn lint_cmd(path: &Path, format: Format) -> Result<ExitCode> {
     let text = read(path)?;
     let diags: Vec<Diagnostic> = lint(&text);
+    let mut out = String::new();
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&diags)?),
+        Format::Json => out = serde_json::to_string_pretty(&diags)? + "\n",
         Format::Text => {
+            use std::fmt::Write;
             for d in &diags {
-                println!("{}:{d}", path.display());
+                let _ = writeln!(out, "{}:{d}", path.display());
             }
             let errors = diags.iter().filter(|d| d.is_error()).count();
             let warnings = diags.len() - errors;
             if diags.is_empty() {
-                println!("{}: ok", path.display());
+                let _ = writeln!(out, "{}: ok", path.display());
             } else {
-                println!("{}: {errors} error(s), {warnings} warning(s)", path.display());
+                let _ = writeln!(out, "{}: {errors} error(s), {warnings} warning(s)", path.display());
             }
         }
     }
+    emit(&out)?;
     Ok(if diags.iter().any(Diagnostic::is_error) { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

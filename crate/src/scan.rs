@@ -236,17 +236,20 @@ impl<'r> Scanner<'r> {
 }
 
 fn list_matches(list: &CompiledList, text: &str) -> Vec<(usize, usize, Option<String>)> {
+    // Entries are stored with single spaces; page text wraps names across lines and pads them
+    // ("Yanbian\n      Silverstar"). Match on a whitespace-collapsed copy and map back.
+    let (collapsed, map) = collapse_whitespace(text);
     let mut out = Vec::new();
-    for (ac, map) in [&list.folded, &list.exact].into_iter().flatten() {
-        for m in ac.find_iter(text) {
+    for (ac, entry_of) in [&list.folded, &list.exact].into_iter().flatten() {
+        for m in ac.find_iter(&collapsed) {
             let (s, e) = (m.start(), m.end());
-            let before = text[..s].chars().next_back();
-            let after = text[e..].chars().next();
+            let before = collapsed[..s].chars().next_back();
+            let after = collapsed[e..].chars().next();
             let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric() && (list.match_kind == ListMatch::Words || c != '_'));
             if !boundary(before) || !boundary(after) {
                 continue;
             }
-            let entry = &list.entries[map[m.pattern().as_usize()]];
+            let entry = &list.entries[entry_of[m.pattern().as_usize()]];
             let mut detail = format!("matches \"{}\"", entry.value);
             if let Some(note) = &entry.note {
                 detail.push_str(&format!(" — {note}"));
@@ -254,13 +257,38 @@ fn list_matches(list: &CompiledList, text: &str) -> Vec<(usize, usize, Option<St
             if let Some(date) = &entry.date {
                 detail.push_str(&format!(" ({date})"));
             }
-            out.push((s, e, Some(detail)));
+            out.push((map[s], map[e - 1] + collapsed[e - 1..].chars().next().map_or(1, char::len_utf8), Some(detail)));
             if out.len() >= MAX_MATCHES_PER_TEXT {
                 return out;
             }
         }
     }
     out
+}
+
+/// `text` with every run of whitespace replaced by one space, and for each byte of the result
+/// the byte offset it came from in `text`.
+fn collapse_whitespace(text: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(text.len());
+    let mut map = Vec::with_capacity(text.len());
+    let mut in_space = false;
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            if !in_space {
+                out.push(' ');
+                map.push(i);
+            }
+            in_space = true;
+        } else {
+            in_space = false;
+            let mut buf = [0u8; 4];
+            for _ in 0..c.encode_utf8(&mut buf).len() {
+                map.push(i);
+            }
+            out.push(c);
+        }
+    }
+    (out, map)
 }
 
 fn evidence(ft: &FieldText, start: usize, end: usize, detail: Option<String>, doc: Option<&Html>) -> Evidence {

@@ -120,3 +120,34 @@ fn hostile_markup_is_only_text() {
     let r = scan("https://elsewhere.test/", &deep);
     assert_eq!(r.adapter, "generic");
 }
+
+#[test]
+fn list_names_match_across_wrapped_whitespace() {
+    let html = "<html><body><h1 class=name>Kim</h1><script id=\"__NEXT_DATA__\" type=\"application/json\">{}</script>\
+      <p class=bio>Previously at Shady\n      Front   Co, Ltd.</p></body></html>";
+    let mut c = Compiler::new();
+    c.add_pack(&PACK.replace("\"fields\": [\"experience.employer\"]", "\"fields\": [\"bio\"]")).unwrap();
+    let rules = c.build();
+    let r = Scanner::new(&rules).scan_html("t", Some("https://ats.acme.test/people/3"), html);
+    let f = r.candidates[0].findings.iter().find(|f| f.rule == "t.front").expect("the wrapped name matches");
+    assert_eq!(f.evidence[0].text, "Shady\n      Front   Co");
+}
+
+#[test]
+fn recruiter_messages_never_score_the_candidate() {
+    let pack = r#"{"candor_pack": 1, "id": "m", "title": "T", "publisher": "P", "version": "1",
+      "sources": {"S1": {"title": "S", "publisher": "P"}},
+      "sites": [{"id": "chat", "name": "Chat", "hosts": ["chat.test"], "pages": [{"kind": "candidate", "fields": {
+        "name": "h1", "messages": {"selector": ".msg", "fields": {"author": ".from", "text": ".body"}}}}]}],
+      "rules": [{"id": "m.laptop", "title": "t", "family": "logistics", "severity": "high", "pattern": "(?i)laptop", "explain": "e", "sources": ["S1"]}]}"#;
+    let mut c = Compiler::new();
+    c.add_pack(pack).unwrap();
+    let rules = c.build();
+    let html = r#"<html><body><h1>Dana Ortiz</h1>
+      <div class=msg><b class=from>Recruiter Sam</b><p class=body>We ship the laptop to your ID address.</p></div>
+      <div class=msg><b class=from>Dana Ortiz</b><p class=body>Thanks!</p></div></body></html>"#;
+    let r = Scanner::new(&rules).scan_html("t", Some("https://chat.test/x"), html);
+    assert_eq!(r.candidates[0].level.as_str(), "none", "{:?}", r.candidates[0].findings);
+    let r = Scanner::new(&rules).scan_html("t", Some("https://chat.test/x"), &html.replace("Thanks!", "Please send the laptop to my cousin"));
+    assert_eq!(r.candidates[0].findings[0].rule, "m.laptop");
+}

@@ -1,12 +1,18 @@
 //! Invariants of the built-in pack.
 
 use candor::pack::{parse_pack, MatcherSpec};
-use candor::{lint, BUILTIN_PACK};
+use candor::{lint, Compiler, BUILTIN_PACK, BUILTIN_PACKS};
 
 #[test]
-fn builtin_pack_is_clean() {
-    let diags = lint(BUILTIN_PACK);
-    assert!(diags.is_empty(), "{diags:#?}");
+fn builtin_packs_are_clean() {
+    assert!(BUILTIN_PACKS.len() >= 3, "the rules pack and the site packs");
+    for (name, text) in BUILTIN_PACKS {
+        let diags = lint(text);
+        assert!(diags.is_empty(), "{name}: {diags:#?}");
+    }
+    // Together they compile: no rule id is defined twice across packs.
+    let rules = Compiler::with_builtin().build();
+    assert_eq!(rules.packs().len(), BUILTIN_PACKS.len());
 }
 
 #[test]
@@ -21,9 +27,9 @@ fn builtin_pack_has_enough_sourced_rules() {
         }
     }
     assert!(pack.verification.as_ref().is_some_and(|v| v.steps.len() >= 8), "the §1.5 verification script");
-    let site_ids: Vec<&str> = pack.sites.iter().map(|s| s.id.as_str()).collect();
+    let rules = Compiler::with_builtin().build();
     for id in ["upwork", "greenhouse"] {
-        assert!(site_ids.contains(&id), "missing adapter {id}");
+        assert!(rules.site_ids().contains(&id), "missing adapter {id}");
     }
 }
 

@@ -101,3 +101,35 @@ fn help_and_version() {
     let out = candor(&["--version"]);
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("candor "));
 }
+
+#[test]
+fn saved_from_comment_picks_the_site() {
+    let page = tmp("saved.html", "<!-- saved from url=(0047)https://job-boards.greenhouse.io/acme/jobs/12 -->\n<html><body><h1>Engineer</h1></body></html>");
+    let out = candor(&["scan", &page, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["reports"][0]["page_kind"], "job_posting", "{v}");
+}
+
+#[test]
+fn a_closed_pipe_is_not_a_crash() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let big = tmp("big.txt", &"Alex: my webcam is broken\n".repeat(2000));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_candor")).args(["scan", &big, &big, &big, "--format", "json"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // stdout is dropped here: the pipe closes while candor is still writing.
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(status.code().is_some(), "killed by a signal rather than exiting");
+}
+
+#[test]
+fn a_pack_with_a_loaded_id_replaces_it() {
+    let pack = concat!(env!("CARGO_MANIFEST_DIR"), "/packs/builtin.json");
+    let page = tmp("r.txt", "Alex: my webcam is broken\n");
+    let out = candor(&["scan", &page, "--pack", pack, "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}

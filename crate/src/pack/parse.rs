@@ -7,6 +7,7 @@
 use super::limits::*;
 use super::*;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::fairness;
 use crate::json_locate::{escape_token, line_col_of, Locations};
 use crate::literal::required_literals;
 use regex::RegexBuilder;
@@ -36,7 +37,7 @@ const PAGE_KEYS: &[&str] = &["kind", "url", "detect", "rows", "fields"];
 const FIELD_KEYS: &[&str] = &["selector", "attr", "script", "json", "all", "fields"];
 const RULE_KEYS: &[&str] = &[
     "id", "title", "family", "severity", "pattern", "list", "fields", "sites", "min_matches",
-    "explain", "advice", "sources", "disabled",
+    "explain", "advice", "sources", "disabled", "justification",
 ];
 const LIST_KEYS: &[&str] = &["description", "match", "entries"];
 const ENTRY_KEYS: &[&str] = &["value", "aliases", "note", "date"];
@@ -690,6 +691,7 @@ impl Ctx {
             }
         }
         let title = self.string(m, ptr, "title", true, "a rule");
+        let mut protected: Vec<(String, String)> = Vec::new();
         let family = self.string(m, ptr, "family", true, "a rule").and_then(|f| {
             let family = Family::parse(&f);
             if family.is_none() {
@@ -716,11 +718,18 @@ impl Ctx {
                     if hir.properties().minimum_len() == Some(0) {
                         self.report(Code::UnreachableRule, &pptr, "pattern can match empty text; empty matches are ignored, so this rule may never fire");
                     }
+                    if let Some((word, category)) = fairness::protected_word(&hir) {
+                        protected.push((pptr.clone(), format!("pattern word \"{word}\" targets {category}")));
+                    }
                     MatcherSpec::Pattern { literals: required_literals(&hir), regex }
                 })
             }
             (false, true) => self.string(m, ptr, "list", true, "a rule").and_then(|l| {
-                if lists.contains_key(&l) {
+                if let Some(list) = lists.get(&l) {
+                    let entry = list.entries.iter().flat_map(|e| std::iter::once(&e.value).chain(&e.aliases)).find_map(|v| fairness::protected_entry(v).map(|c| (v.clone(), c)));
+                    if let Some((value, category)) = entry {
+                        protected.push((child(ptr, "list"), format!("list \"{l}\" entry \"{value}\" targets {category}")));
+                    }
                     Some(MatcherSpec::List(l))
                 } else {
                     self.report(Code::UnknownReference, &child(ptr, "list"), format!("unknown list \"{l}\""));
@@ -753,6 +762,24 @@ impl Ctx {
                 })
                 .collect::<Vec<_>>()
         });
+        if let Some(fs) = &fields {
+            if !fs.is_empty() && fs.iter().all(|f| fairness::PROTECTED_FIELDS.contains(&f.field)) {
+                let names: Vec<String> = fs.iter().map(|f| f.to_string()).collect();
+                protected.push((child(ptr, "fields"), format!("a text rule on {} scores where a person lives or what they are called; compare fields with a structural check instead", names.join(" and "))));
+            }
+        }
+        let justification = self.string(m, ptr, "justification", false, "a rule");
+        if let Some(j) = &justification {
+            if j.trim().len() < 40 {
+                self.report(Code::InvalidValue, &child(ptr, "justification"), "a justification must explain the exception in at least 40 characters");
+            }
+        }
+        for (p, why) in protected {
+            match &justification {
+                None => self.report(Code::ProtectedCharacteristic, &p, format!("{why}; Candor never scores nationality, country, language, ethnicity, name origin, gender or age (add a written \"justification\" to override, reviewed by your legal team)")),
+                Some(j) => self.report(Code::JustifiedProtected, &p, format!("{why}; allowed by justification: {}", j.trim())),
+            }
+        }
         let min_matches = match m.get("min_matches") {
             None => 1,
             Some(Value::Number(n)) if n.as_u64().is_some_and(|n| (1..=1000).contains(&n)) => n.as_u64().unwrap_or(1) as u32,

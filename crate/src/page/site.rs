@@ -50,9 +50,7 @@ pub fn read(site: &SiteSpec, doc: &Html, path_and_query: &str) -> SiteOutcome {
             if c.texts.is_empty() {
                 return SiteOutcome::NotRecognised { reason: format!("the {} {} adapter found no fields", site.name, page.kind.as_str()) };
             }
-            if page.kind == PageKind::Messages {
-                keep_counterpart_messages(&mut c);
-            }
+            keep_counterpart_messages(&mut c);
             vec![c]
         }
         PageKind::CandidateList => {
@@ -63,7 +61,8 @@ pub fn read(site: &SiteSpec, doc: &Html, path_and_query: &str) -> SiteOutcome {
                     notices.push(Notice::new(notice::TOO_MANY_CANDIDATES, format!("only the first {MAX_CANDIDATES} rows were read")));
                     break;
                 }
-                let c = read_candidate(row, page, &mut cache, &mut notices);
+                let mut c = read_candidate(row, page, &mut cache, &mut notices);
+                keep_counterpart_messages(&mut c);
                 if !c.texts.is_empty() {
                     out.push(c);
                 }
@@ -187,9 +186,9 @@ fn push_text(c: &mut Candidate, field: Field, sub: Option<&'static str>, record:
     c.texts.push(FieldText { field, sub, record, text, node });
 }
 
-/// On a conversation page only the counterpart's own messages describe the candidate: the
-/// recruiter's messages ("please don't ship the laptop elsewhere") must not score them.
-/// Messages whose author is shown and is not the candidate are dropped.
+/// Only the candidate's own messages describe the candidate: the recruiter's messages ("please
+/// don't ship the laptop elsewhere") must not score them. On any page with a message thread,
+/// messages whose author is shown and is not the candidate are dropped.
 fn keep_counterpart_messages(c: &mut Candidate) {
     let Some(name) = c.name.as_deref().map(str::to_lowercase) else { return };
     let first = name.split_whitespace().next().unwrap_or("").to_string();

@@ -1,0 +1,149 @@
+//! The fairness guard: no rule may score a protected characteristic.
+//!
+//! Public guidance on DPRK IT workers mixes behavioural red flags with proxies for national
+//! origin ("claims to be Korean", "accent", "name does not match ethnicity"). Candor scores only
+//! inconsistencies and behaviour (signals-and-anchors §1.3). The compiler therefore rejects
+//! (`E017`) a rule whose pattern words, list entries or target fields aim at nationality or
+//! country, language, ethnicity or religion, name origin, gender or age — unless the rule
+//! carries a written `justification`, in which case it loads with a warning (`W002`) that the
+//! trust team's own review can find. The built-in pack has no such rule.
+//!
+//! Limits: this is a lexicon over the literal words of a pattern, so a determined author can
+//! evade it (spelling a demonym with character classes); it exists to stop honest mistakes and
+//! to make every exception explicit and reviewable, not to police hostile pack authors.
+
+use crate::field::Field;
+use regex_syntax::hir::{Hir, HirKind};
+
+/// Words that name a protected characteristic, lowercase. Countries and demonyms cover the
+/// places named in the public guidance and the world's large developer populations; the other
+/// groups are generic.
+const LEXICON: &[(&str, &[&str])] = &[
+    ("nationality or country", &[
+        "nationality", "nationalities", "citizenship", "citizen", "citizens", "immigrant", "immigrants", "foreigner",
+        "foreigners", "foreign-born", "demonym", "passport-holder", "visa-holder",
+        "korea", "korean", "koreans", "dprk", "pyongyang", "china", "chinese", "prc", "russia", "russian", "russians",
+        "vietnam", "vietnamese", "laos", "lao", "laotian", "cambodia", "cambodian", "japan", "japanese", "singapore",
+        "singaporean", "malaysia", "malaysian", "ukraine", "ukrainian", "belarus", "belarusian", "italy", "italian",
+        "india", "indian", "indians", "pakistan", "pakistani", "bangladesh", "bangladeshi", "nigeria", "nigerian",
+        "ghana", "ghanaian", "kenya", "kenyan", "egypt", "egyptian", "philippines", "filipino", "filipina",
+        "indonesia", "indonesian", "thailand", "thai", "myanmar", "burmese", "nepal", "nepali", "sri", "lankan",
+        "iran", "iranian", "iraq", "iraqi", "syria", "syrian", "turkey", "turkish", "israel", "israeli", "brazil",
+        "brazilian", "mexico", "mexican", "argentina", "argentinian", "colombia", "colombian", "venezuela",
+        "venezuelan", "peru", "peruvian", "chile", "chilean", "poland", "polish", "romania", "romanian", "serbia",
+        "serbian", "bulgaria", "bulgarian", "moldova", "moldovan", "armenia", "armenian", "georgian", "azerbaijan",
+        "kazakhstan", "kazakh", "uzbekistan", "uzbek", "mongolia", "mongolian", "taiwan", "taiwanese", "hong",
+        "kong", "macau", "africa", "african", "asia", "asian", "europe", "european", "eastern", "latin",
+        "american", "americans", "canadian", "british", "german", "germans", "french", "spanish", "dutch",
+        "arab", "arabs", "arabic", "persian", "slavic", "hispanic", "latino", "latina", "caucasian",
+    ]),
+    ("language or accent", &[
+        "language", "languages", "accent", "accented", "native", "non-native", "tongue", "dialect",
+        "english", "mandarin", "cantonese", "hindi", "urdu", "bengali", "tagalog", "swahili", "grammar",
+        "fluency", "broken-english",
+    ]),
+    ("ethnicity, race or religion", &[
+        "ethnic", "ethnicity", "ethnically", "race", "racial", "skin", "complexion", "religion", "religious",
+        "muslim", "muslims", "islam", "islamic", "christian", "jewish", "jew", "hindu", "buddhist", "sikh", "caste",
+    ]),
+    ("name origin", &["surname", "surnames", "forename", "name-origin", "sounding"]),
+    ("gender", &[
+        "gender", "female", "females", "male", "males", "woman", "women", "girl", "girls", "boy", "boys",
+        "pregnant", "pregnancy", "maternity", "transgender", "she/her", "he/him",
+    ]),
+    ("age", &["age", "aged", "ages", "elderly", "birthdate", "dob", "born", "generation", "millennial", "boomer", "retiree"]),
+];
+
+/// Fields whose content is itself a protected characteristic or a proxy for one: a text rule
+/// on the claimed location scores where someone lives, a rule on the name scores what they are
+/// called. Structural checks (location against local time) compare fields instead.
+pub const PROTECTED_FIELDS: &[Field] = &[Field::Location, Field::Name];
+
+/// The protected category of `word` (lowercase), if any.
+pub fn category(word: &str) -> Option<&'static str> {
+    LEXICON.iter().find(|(_, words)| words.contains(&word)).map(|(cat, _)| *cat)
+}
+
+/// The first protected word among the literal words of a pattern, with its category.
+pub fn protected_word(hir: &Hir) -> Option<(String, &'static str)> {
+    let mut runs = Vec::new();
+    let mut last = String::new();
+    literal_runs(hir, &mut last, &mut runs);
+    runs.push(last);
+    runs.iter()
+        .flat_map(|r| r.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '/')))
+        .map(|w| w.trim_matches('-'))
+        .find_map(|w| category(w).map(|c| (w.to_string(), c)))
+}
+
+/// The protected category of a list entry made only of protected words ("Korean",
+/// "North Korea"), if any. Entity names that merely contain one ("Korea Osong Shipping") pass.
+pub fn protected_entry(entry: &str) -> Option<&'static str> {
+    let lower = entry.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    if words.is_empty() {
+        return None;
+    }
+    let cats: Vec<&'static str> = words.iter().filter_map(|w| category(w).or(matches!(*w, "north" | "south" | "the").then_some(""))).collect();
+    if cats.len() == words.len() {
+        cats.into_iter().find(|c| !c.is_empty())
+    } else {
+        None
+    }
+}
+
+/// Collects every maximal run of literal characters (case folded) in the pattern.
+fn literal_runs(hir: &Hir, cur: &mut String, out: &mut Vec<String>) {
+    let flush = |cur: &mut String, out: &mut Vec<String>| {
+        if !cur.is_empty() {
+            out.push(std::mem::take(cur));
+        }
+    };
+    match hir.kind() {
+        HirKind::Literal(lit) => cur.push_str(&String::from_utf8_lossy(&lit.0).to_lowercase()),
+        HirKind::Class(class) => match crate::literal::class_char(class) {
+            Some(c) => cur.push(c),
+            None => flush(cur, out),
+        },
+        HirKind::Look(_) | HirKind::Empty => flush(cur, out),
+        HirKind::Capture(c) => literal_runs(&c.sub, cur, out),
+        HirKind::Repetition(r) => {
+            flush(cur, out);
+            literal_runs(&r.sub, cur, out);
+            flush(cur, out);
+        }
+        HirKind::Concat(subs) => subs.iter().for_each(|s| literal_runs(s, cur, out)),
+        HirKind::Alternation(subs) => {
+            flush(cur, out);
+            for s in subs {
+                literal_runs(s, cur, out);
+                flush(cur, out);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(p: &str) -> Option<String> {
+        protected_word(&regex_syntax::Parser::new().parse(p).unwrap()).map(|(w, _)| w)
+    }
+
+    #[test]
+    fn finds_protected_words_in_patterns() {
+        assert_eq!(word(r"(?i)\b(?:i am|i'm) (?:korean|chinese)\b"), Some("korean".into()));
+        assert_eq!(word(r"(?i)heavy\s+accent"), Some("accent".into()));
+        assert_eq!(word(r"(?i)\bAge\b"), Some("age".into()));
+        assert_eq!(word(r"(?i)\b(?:camera|webcam)\b.{0,20}broken"), None);
+        assert_eq!(word(r"(?i)message|usage|language-agnostic"), None, "only whole words count");
+    }
+
+    #[test]
+    fn list_entries() {
+        assert_eq!(protected_entry("Korean"), Some("nationality or country"));
+        assert_eq!(protected_entry("North Korea"), Some("nationality or country"));
+        assert_eq!(protected_entry("Korea Osong Shipping Co"), None);
+    }
+}
