@@ -151,3 +151,24 @@ fn recruiter_messages_never_score_the_candidate() {
     let r = Scanner::new(&rules).scan_html("t", Some("https://chat.test/x"), &html.replace("Thanks!", "Please send the laptop to my cousin"));
     assert_eq!(r.candidates[0].findings[0].rule, "m.laptop");
 }
+
+/// The complete example in docs/rule-packs.md stays valid and does what the docs say.
+#[test]
+fn documented_example_pack_works() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/examples/acme-trust.json")).unwrap();
+    assert!(candor::lint(&text).is_empty(), "{:?}", candor::lint(&text));
+    let mut c = Compiler::with_builtin();
+    c.add_pack(&text).unwrap();
+    let rules = c.build();
+    let html = r#"<html><body><h1 class=applicant-name>Robin Vale</h1><div id=resume-text>Backend engineer.</div>
+      <div class=mail-thread><div class=mail><span class=from>Robin Vale</span><time>2026-11-02</time>
+      <p class=body>Could the salary be paid in gift cards? My broker QC Settlements handles it.</p></div></div>
+      <script id=acme-state type=application/json>{"applicant":{"fraudFlags":[{"label":"Duplicate phone"}]}}</script></body></html>"#;
+    let r = Scanner::new(&rules).scan_html("t", Some("https://ats.acme.example/applicants/77"), html);
+    let c = &r.candidates[0];
+    let fired: Vec<&str> = c.findings.iter().map(|f| f.rule.as_str()).collect();
+    assert!(fired.contains(&"acme.gift-card-pay") && fired.contains(&"acme.known-broker"), "{fired:?}");
+    assert!(c.fields.contains(&"platform_flags".to_string()));
+    let r = Scanner::new(&rules).scan_html("t", Some("https://ats.acme.example/careers/9"), html);
+    assert!(r.candidates.is_empty());
+}
