@@ -1,0 +1,889 @@
+// Candor content script (classic script, no imports).
+//
+// Serialises the page, asks the background engine for a report ({type: "candor/scan"}), and
+// renders it: a badge next to each candidate's name, a panel with the findings and the camera
+// verification script, and highlights of the evidence (CSS Custom Highlight API).
+//
+// The page is hostile input (a fraudster writes the profile). Nothing from the page or from the
+// report is ever parsed as HTML here: only createElement, textContent and setAttribute with fixed
+// attribute names. Our UI lives in closed shadow roots on `candor-*` host elements, which the
+// engine skips when it counts element children, so element paths stay valid while badges exist.
+//
+// Every candidate gets a badge, including those with no finding: a neutral "No signs · verify on
+// camera" reminder, because the camera verification applies to everyone (DESIGN "Scoring and the
+// prompt"). Job postings have no candidate and get no badge.
+//
+// State is mirrored on <html> for tests and support: data-candor-state (scanning|done|error),
+// data-candor-page-kind, data-candor-candidates, data-candor-highlights, data-candor-level, and
+// data-candor-scans (number of completed scans, so tests can tell a re-scan happened), and
+// data-candor-fallbacks (evidence whose element path did not hold and was found by text search).
+
+(() => {
+  "use strict";
+
+  // Injected twice (toolbar button on a page that already has us): re-scan instead of doubling up.
+  if (globalThis.__candorContent) {
+    globalThis.__candorContent.rescan();
+    return;
+  }
+
+  const api = globalThis.browser ?? globalThis.chrome;
+
+  const MAX_HTML = 8 * 1024 * 1024; // UTF-16 code units, same cap as the background
+  const DEBOUNCE_MS = 300;
+  const MAX_WAIT_MS = 2000; // a page that never stops mutating still gets re-scanned
+  const PREFIX = "candor-";
+  const LEVELS = ["none", "low", "medium", "high", "critical"];
+  const SEVERITIES = ["low", "medium", "high", "critical"];
+  const EMPHASES = ["standard", "raised", "urgent"];
+  const SKIP_TEXT_IN = new Set(["script", "style", "noscript", "template", "textarea", "title"]);
+  const HIGHLIGHT_NAME = `candor-evidence-${randomSuffix()}`;
+  const root = document.documentElement;
+
+  // ---------------------------------------------------------------------------------------------
+  // Strings: chrome.i18n first, English fallback when a message is missing.
+
+  const FALLBACK = {
+    badgeBrand: "Candor",
+    levelNone: "No signs",
+    levelLow: "Low",
+    levelMedium: "Medium",
+    levelHigh: "High",
+    levelCritical: "Critical",
+    riskLow: "low",
+    riskMedium: "medium",
+    riskHigh: "high",
+    riskCritical: "critical",
+    badgeSignsOne: "1 sign",
+    badgeSignsMany: "$1 signs",
+    badgeVerify: "verify on camera",
+    warningSignsOne: "1 warning sign",
+    warningSignsMany: "$1 warning signs",
+    badgeLabel: "Candor: $1 risk, $2 — verify on camera",
+    badgeLabelNone: "Candor: no warning signs found — verify on camera",
+    panelTitle: "Candor — $1",
+    panelTitleNoName: "Candor",
+    panelSummary: "$1 risk · $2",
+    panelSummaryNone: "No warning signs found on this page.",
+    panelClose: "Close",
+    findingsHeading: "Warning signs",
+    verifyHeading: "Verify on camera before the next step",
+    severityLabel: "Severity: $1",
+    adviceLabel: "What to do:",
+    evidenceLabel: "On the page:",
+    showOnPage: "Show",
+    sourcesLabel: "Sources ($1)",
+    noticeLabel: "Note:",
+    disclaimer:
+      "Candor never decides. These are published warning signs to check, not proof. " +
+      "Never judge a candidate by nationality, name, language, accent or appearance.",
+  };
+
+  function t(key, ...subs) {
+    let msg = "";
+    try {
+      msg = api.i18n.getMessage(key, subs.map(String));
+    } catch {
+      msg = "";
+    }
+    if (msg) return msg;
+    return (FALLBACK[key] ?? key).replace(/\$(\d)/g, (_, n) => String(subs[Number(n) - 1] ?? ""));
+  }
+
+  const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+  const levelLabel = (level) => t(`level${cap(level)}`);
+  const riskWord = (level) => t(`risk${cap(level)}`);
+  const signsShort = (n) => (n === 1 ? t("badgeSignsOne") : t("badgeSignsMany", n));
+  const signsLong = (n) => (n === 1 ? t("warningSignsOne") : t("warningSignsMany", n));
+
+  // ---------------------------------------------------------------------------------------------
+  // Small helpers.
+
+  function randomSuffix() {
+    const bytes = new Uint8Array(6);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  const isOurs = (node) =>
+    node != null && node.nodeType === Node.ELEMENT_NODE && node.localName.startsWith(PREFIX);
+
+  function insideOurs(node) {
+    for (let n = node; n != null; n = n.parentNode) if (isOurs(n)) return true;
+    return false;
+  }
+
+  const str = (v) => (typeof v === "string" ? v : "");
+  const arr = (v) => (Array.isArray(v) ? v : []);
+  const oneOf = (v, allowed, dflt) => (allowed.includes(v) ? v : dflt);
+
+  /** Builds an element. `attrs` keys are fixed names from this file; children are nodes or text. */
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs ?? {})) {
+      if (value != null && value !== false) el.setAttribute(name, String(value));
+    }
+    for (const child of children) {
+      if (child == null || child === false) continue;
+      el.append(typeof child === "string" ? document.createTextNode(child) : child);
+    }
+    return el;
+  }
+
+  function sheet(cssText) {
+    try {
+      const s = new CSSStyleSheet();
+      s.replaceSync(cssText);
+      return s;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Applies a constructable sheet to a shadow root; falls back to a <style> inside *our* root. */
+  function styleShadow(shadow, cssSheet, cssText) {
+    try {
+      if (cssSheet) {
+        shadow.adoptedStyleSheets = [cssSheet];
+        return;
+      }
+    } catch {
+      // e.g. a browser that refuses sheets constructed in the content-script world
+    }
+    const style = document.createElement("style");
+    style.textContent = cssText;
+    shadow.append(style);
+  }
+
+  const wordSet = (s) => [...new Set(s.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])].sort().join(" ");
+
+  const prefersReducedMotion = () => matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+  // ---------------------------------------------------------------------------------------------
+  // Styles.
+
+  const BADGE_CSS = `
+:host { all: initial; display: inline-block; vertical-align: middle; margin: 2px 0 2px 8px; }
+:host([data-placement="below"]) { margin: 2px 0 6px 0; }
+:host([data-fixed]) { position: fixed; top: var(--candor-top, 12px); right: 12px; margin: 0;
+  z-index: 2147483646; }
+button {
+  all: initial; box-sizing: border-box; cursor: pointer; display: inline-flex; align-items: center;
+  gap: 6px; padding: 3px 10px 3px 6px; border-radius: 999px; border: 1.5px solid var(--bd);
+  background: var(--bg); color: var(--fg); font: 600 13px/1.3 system-ui, -apple-system, "Segoe UI",
+  Roboto, "Helvetica Neue", Arial, sans-serif; white-space: nowrap;
+  box-shadow: 0 1px 2px rgba(0,0,0,.18); transition: filter .12s ease-in-out;
+}
+button:hover { filter: brightness(0.96); }
+button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
+.mark { display: inline-flex; align-items: center; justify-content: center; width: 18px;
+  height: 18px; border-radius: 50%; background: var(--fg); color: var(--bg); font-size: 12px;
+  font-weight: 800; }
+.brand { font-weight: 700; }
+.sep { opacity: .7; }
+.level { text-transform: uppercase; letter-spacing: .03em; }
+:host { --bg: #eef3f8; --fg: #1b365d; --bd: #8aa4c4; }
+:host([data-level="low"]) { --bg: #e6f0fa; --fg: #0a3d73; --bd: #6f9fd1; }
+:host([data-level="medium"]) { --bg: #fff3cd; --fg: #5c3c00; --bd: #d9a400; }
+:host([data-level="high"]) { --bg: #fde3d8; --fg: #7a1a00; --bd: #d2572b; }
+:host([data-level="critical"]) { --bg: #8b0000; --fg: #ffffff; --bd: #4d0000; }
+@media (prefers-color-scheme: dark) {
+  :host { --bg: #1e2a3a; --fg: #d7e3f4; --bd: #4b6584; }
+  :host([data-level="low"]) { --bg: #13283f; --fg: #cfe3fb; --bd: #3d6c9e; }
+  :host([data-level="medium"]) { --bg: #3a2d00; --fg: #ffe08a; --bd: #a07c00; }
+  :host([data-level="high"]) { --bg: #4a1405; --fg: #ffc9b5; --bd: #c2522b; }
+  :host([data-level="critical"]) { --bg: #b00000; --fg: #ffffff; --bd: #ff8a80; }
+  button:focus-visible { outline-color: #8ab4f8; }
+}
+@media (prefers-reduced-motion: reduce) { button { transition: none; } }
+`;
+
+  const PANEL_CSS = `
+:host { all: initial; position: fixed; top: 12px; right: 12px; z-index: 2147483647;
+  width: min(440px, calc(100vw - 24px)); max-height: calc(100vh - 24px); display: block; }
+:host([hidden]) { display: none; }
+.panel {
+  box-sizing: border-box; max-height: calc(100vh - 24px); overflow: auto; background: #ffffff;
+  color: #1f2328; border: 1px solid #c9d1d9; border-radius: 10px;
+  box-shadow: 0 8px 28px rgba(0,0,0,.28); font: 14px/1.45 system-ui, -apple-system, "Segoe UI",
+  Roboto, "Helvetica Neue", Arial, sans-serif; animation: candor-in .14s ease-out;
+}
+@keyframes candor-in { from { opacity: 0; transform: translateY(-4px); } to { opacity: 1; transform: none; } }
+header { position: sticky; top: 0; background: inherit; padding: 12px 14px 10px;
+  border-bottom: 1px solid #d8dee4; display: grid; grid-template-columns: 1fr auto; gap: 2px 8px; }
+h2 { margin: 0; font-size: 16px; line-height: 1.3; font-weight: 700; overflow-wrap: anywhere; }
+h2:focus, h2:focus-visible { outline: none; } /* focused by script only, to move the reading point */
+.summary { grid-column: 1 / 2; margin: 0; font-weight: 600; }
+.summary[data-level="none"] { color: #1b365d; }
+.summary[data-level="low"] { color: #0a3d73; }
+.summary[data-level="medium"] { color: #5c3c00; }
+.summary[data-level="high"] { color: #9a2500; }
+.summary[data-level="critical"] { color: #8b0000; }
+.close { grid-column: 2; grid-row: 1 / span 2; align-self: start; cursor: pointer;
+  font: 600 13px/1 system-ui, sans-serif; padding: 6px 10px; border-radius: 6px;
+  border: 1px solid #c9d1d9; background: #f6f8fa; color: #1f2328; }
+.close:focus-visible, a:focus-visible, .show:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
+.body { padding: 10px 14px 14px; }
+h3 { font-size: 14px; margin: 14px 0 6px; font-weight: 700; }
+h3:first-child { margin-top: 4px; }
+ol, ul { margin: 0; padding-left: 20px; }
+.findings { padding-left: 0; list-style: none; }
+.finding { border: 1px solid #d8dee4; border-left: 4px solid var(--sev); border-radius: 6px;
+  padding: 8px 10px; margin: 0 0 8px; }
+.finding[data-severity="low"] { --sev: #6f9fd1; }
+.finding[data-severity="medium"] { --sev: #d9a400; }
+.finding[data-severity="high"] { --sev: #d2572b; }
+.finding[data-severity="critical"] { --sev: #8b0000; }
+.ftitle { margin: 0 0 2px; font-weight: 700; overflow-wrap: anywhere; }
+.sev { display: inline-block; margin: 0 0 4px; font-size: 12px; font-weight: 700; padding: 0 6px;
+  border-radius: 4px; background: #eef1f4; color: #1f2328; }
+.finding[data-severity="high"] .sev { background: #fde3d8; color: #7a1a00; }
+.finding[data-severity="critical"] .sev { background: #8b0000; color: #ffffff; }
+.finding[data-severity="medium"] .sev { background: #fff3cd; color: #5c3c00; }
+p { margin: 4px 0; overflow-wrap: anywhere; }
+.label { font-weight: 700; }
+.evidence { list-style: none; padding: 0; margin: 4px 0; }
+.evidence li { margin: 2px 0; display: flex; gap: 6px; align-items: baseline; }
+q { quotes: "“" "”"; background: #fff1a8; color: #1f2328; padding: 0 2px; border-radius: 2px;
+  overflow-wrap: anywhere; }
+.field { font-size: 12px; color: #57606a; }
+.show { cursor: pointer; font: 600 12px/1.2 system-ui, sans-serif; padding: 1px 6px; border-radius: 4px;
+  border: 1px solid #c9d1d9; background: #f6f8fa; color: #1f2328; }
+.sources { font-size: 13px; margin-top: 4px; }
+.sources summary { cursor: pointer; font-weight: 700; width: fit-content; }
+.sources summary:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
+.sources ul { margin-top: 2px; }
+a { color: #0550ae; }
+.verify { border-radius: 8px; padding: 8px 10px 10px; background: #eef3f8; border: 1px solid #8aa4c4; }
+.verify[data-emphasis="raised"] { background: #fff3cd; border-color: #d9a400; }
+.verify[data-emphasis="urgent"] { background: #fde3d8; border-color: #d2572b; border-width: 2px; }
+.verify h3 { margin-top: 0; }
+.verify + h3 { margin-top: 16px; }
+.verify li { margin: 3px 0; }
+.notice { font-size: 13px; background: #f6f8fa; border-radius: 6px; padding: 4px 8px; }
+.foot { font-size: 12px; color: #57606a; margin-top: 12px; }
+@media (prefers-color-scheme: dark) {
+  .panel { background: #15181d; color: #e6edf3; border-color: #3d444d; }
+  header { border-bottom-color: #3d444d; }
+  .summary[data-level="none"] { color: #c9d9ee; }
+  .summary[data-level="low"] { color: #a8cdf7; }
+  .summary[data-level="medium"] { color: #ffd866; }
+  .summary[data-level="high"] { color: #ffab91; }
+  .summary[data-level="critical"] { color: #ff8a80; }
+  .close, .show { background: #21262d; color: #e6edf3; border-color: #3d444d; }
+  .finding { border-color: #3d444d; border-left-color: var(--sev); }
+  .sev { background: #2d333b; color: #e6edf3; }
+  .finding[data-severity="high"] .sev { background: #4a1405; color: #ffc9b5; }
+  .finding[data-severity="critical"] .sev { background: #b00000; color: #ffffff; }
+  .finding[data-severity="medium"] .sev { background: #3a2d00; color: #ffe08a; }
+  q { background: #5c4b00; color: #fff8d6; }
+  .field, .foot { color: #9ea7b3; }
+  a { color: #8ab4f8; }
+  .verify { background: #1e2a3a; border-color: #4b6584; }
+  .verify[data-emphasis="raised"] { background: #3a2d00; border-color: #a07c00; }
+  .verify[data-emphasis="urgent"] { background: #4a1405; border-color: #c2522b; }
+  .notice { background: #21262d; }
+}
+@media (prefers-reduced-motion: reduce) { .panel { animation: none; } }
+`;
+
+  const HIGHLIGHT_CSS = `
+::highlight(${HIGHLIGHT_NAME}) { background-color: #ffd54a; color: #1a1a1a; }
+`;
+
+  const badgeSheet = sheet(BADGE_CSS);
+  const panelSheet = sheet(PANEL_CSS);
+  const highlightSheet = sheet(HIGHLIGHT_CSS);
+
+  // ---------------------------------------------------------------------------------------------
+  // Element paths and text ranges.
+
+  /** documentElement.children[p0].children[p1]... counting only non-`candor-*` elements. */
+  function resolvePath(path) {
+    if (!Array.isArray(path)) return null;
+    let el = document.documentElement;
+    for (const index of path) {
+      if (!Number.isInteger(index) || index < 0) return null;
+      let n = -1;
+      let next = null;
+      for (const child of el.children) {
+        if (isOurs(child)) continue;
+        n += 1;
+        if (n === index) {
+          next = child;
+          break;
+        }
+      }
+      if (next == null) return null;
+      el = next;
+    }
+    return el;
+  }
+
+  /** Range over [start, end) of `el.textContent`, in UTF-16 code units, or null. */
+  function rangeInElement(el, start, end) {
+    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end <= start) return null;
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    let pos = 0;
+    let started = false;
+    for (let node = walker.nextNode(); node != null; node = walker.nextNode()) {
+      const len = node.data.length;
+      if (!started && start < pos + len) {
+        range.setStart(node, start - pos);
+        started = true;
+      }
+      if (started && end <= pos + len) {
+        range.setEnd(node, end - pos);
+        return range;
+      }
+      pos += len;
+    }
+    return null;
+  }
+
+  /**
+   * Visible text of a subtree as one string plus the text nodes it came from, for fallback
+   * searches when a path does not resolve (the page changed, or the browser's DOM and the
+   * engine's parse of the serialised HTML differ).
+   */
+  function textIndex(scope) {
+    const nodes = [];
+    const starts = [];
+    let text = "";
+    const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT, {
+      acceptNode(node) {
+        for (let p = node.parentNode; p != null && p !== scope.parentNode; p = p.parentNode) {
+          if (p.nodeType === Node.ELEMENT_NODE && (SKIP_TEXT_IN.has(p.localName) || isOurs(p))) {
+            return NodeFilter.FILTER_REJECT;
+          }
+        }
+        return NodeFilter.FILTER_ACCEPT;
+      },
+    });
+    for (let node = walker.nextNode(); node != null; node = walker.nextNode()) {
+      nodes.push(node);
+      starts.push(text.length);
+      text += node.data;
+    }
+    return { text, nodes, starts };
+  }
+
+  function locate(index, offset) {
+    let lo = 0;
+    let hi = index.nodes.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (index.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  function findText(index, needle) {
+    if (!needle || index.nodes.length === 0) return null;
+    const at = index.text.indexOf(needle);
+    if (at < 0) return null;
+    const end = at + needle.length;
+    const a = locate(index, at);
+    // The end boundary belongs to the node that contains the last matched character.
+    const b = locate(index, end - 1);
+    const range = document.createRange();
+    range.setStart(index.nodes[a], at - index.starts[a]);
+    range.setEnd(index.nodes[b], end - index.starts[b]);
+    return range;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Rendering state.
+
+  const rendered = { badges: [], panel: null, panelShadow: null, openFor: null, key: null };
+
+  function highlightsSupported() {
+    return typeof Highlight === "function" && typeof CSS !== "undefined" && CSS.highlights != null;
+  }
+
+  function ensureHighlightSheet() {
+    if (!highlightSheet) return;
+    try {
+      const current = document.adoptedStyleSheets;
+      if (!current.includes(highlightSheet)) {
+        document.adoptedStyleSheets = [...current, highlightSheet];
+      }
+    } catch {
+      // Styling the page is best effort; the badge and panel still work without it.
+    }
+  }
+
+  function clearRender() {
+    for (const b of rendered.badges) b.host.remove();
+    rendered.badges = [];
+    closePanel(false);
+    rendered.panel?.remove();
+    rendered.panel = null;
+    rendered.panelShadow = null;
+    rendered.key = null;
+    if (highlightsSupported()) CSS.highlights.delete(HIGHLIGHT_NAME);
+  }
+
+  function setState(state, extra) {
+    root.dataset.candorState = state;
+    if (extra) Object.assign(root.dataset, extra);
+    if (state !== "error") delete root.dataset.candorError;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Badge.
+
+  function makeBadge(candidate, report, fixedIndex) {
+    const level = oneOf(candidate.level, LEVELS, "none");
+    const findings = arr(candidate.findings);
+    const count = findings.length;
+    const host = document.createElement("candor-badge");
+    host.setAttribute("data-level", level);
+    host.setAttribute("data-count", String(count));
+    let shadow;
+    try {
+      shadow = host.attachShadow({ mode: "closed" });
+    } catch {
+      return null; // the page pre-empted our host element; skip rather than fight it
+    }
+    styleShadow(shadow, badgeSheet, BADGE_CSS);
+    const label =
+      level === "none" && count === 0
+        ? t("badgeLabelNone")
+        : t("badgeLabel", riskWord(level === "none" ? "low" : level), signsLong(count));
+    const button = h(
+      "button",
+      { type: "button", "aria-label": label, "aria-expanded": "false", "aria-haspopup": "dialog", title: label },
+      h("span", { class: "mark", "aria-hidden": "true" }, level === "none" ? "i" : "!"),
+      h("span", { class: "brand" }, t("badgeBrand")),
+      h("span", { class: "sep", "aria-hidden": "true" }, "·"),
+    );
+    if (level === "none" && count === 0) {
+      button.append(h("span", { class: "level" }, levelLabel("none")), h("span", { class: "sep" }, "·"),
+        h("span", {}, t("badgeVerify")));
+    } else {
+      button.append(h("span", { class: "level" }, levelLabel(level === "none" ? "low" : level)),
+        h("span", { class: "sep", "aria-hidden": "true" }, "·"), h("span", {}, signsShort(count)));
+    }
+    const entry = { host, button, candidate, report };
+    button.addEventListener("click", (event) => {
+      // The badge may sit inside a link or a clickable row: keep the page from acting on it.
+      event.preventDefault();
+      event.stopPropagation();
+      togglePanel(entry);
+    });
+    shadow.append(button);
+    if (fixedIndex != null) {
+      host.setAttribute("data-fixed", "true");
+      host.style.setProperty("--candor-top", `${12 + fixedIndex * 40}px`);
+    }
+    return entry;
+  }
+
+  function anchorFor(candidate, textIdx) {
+    const el = resolvePath(candidate.anchor);
+    const name = str(candidate.name).trim();
+    const usable = (e) =>
+      e != null && e !== document.documentElement && e !== document.body && e !== document.head &&
+      !document.head?.contains(e);
+    if (usable(el) && (!name || el.textContent.includes(name))) return el;
+    if (name) {
+      const range = findText(textIdx(), name);
+      const parent = range?.startContainer.parentElement;
+      if (usable(parent)) return parent;
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Panel.
+
+  function httpsUrl(value) {
+    try {
+      const u = new URL(str(value));
+      return u.protocol === "https:" ? u.href : null;
+    } catch {
+      return null;
+    }
+  }
+
+  function sourceItem(src) {
+    const title = str(src?.title) || str(src?.id);
+    const meta = [str(src?.publisher), str(src?.date)].filter(Boolean).join(", ");
+    const href = httpsUrl(src?.url);
+    const titleNode = href
+      ? h("a", { href, target: "_blank", rel: "noopener noreferrer" }, title)
+      : h("span", {}, title);
+    return h("li", {}, titleNode, meta ? ` — ${meta}` : null);
+  }
+
+  function evidenceItem(ev, rangeOf) {
+    const text = str(ev?.text);
+    const li = h("li", {}, h("q", {}, text));
+    if (str(ev?.field)) li.append(h("span", { class: "field" }, str(ev.field)));
+    if (str(ev?.detail)) li.append(h("span", { class: "field" }, str(ev.detail))); // list entry note
+    const range = rangeOf(ev);
+    if (range) {
+      const show = h("button", { type: "button", class: "show" }, t("showOnPage"));
+      show.addEventListener("click", () => {
+        const target = range.startContainer.parentElement;
+        target?.scrollIntoView({ block: "center", behavior: prefersReducedMotion() ? "auto" : "smooth" });
+      });
+      li.append(show);
+    }
+    return li;
+  }
+
+  function findingItem(finding, rangeOf) {
+    const severity = oneOf(finding?.severity, SEVERITIES, "low");
+    const li = h("li", { class: "finding", "data-severity": severity },
+      h("p", { class: "ftitle" }, str(finding?.title) || str(finding?.rule)),
+      h("span", { class: "sev" }, t("severityLabel", riskWord(severity))));
+    if (str(finding?.explain)) li.append(h("p", {}, str(finding.explain)));
+    if (str(finding?.advice)) {
+      li.append(h("p", {}, h("span", { class: "label" }, t("adviceLabel")), " ", str(finding.advice)));
+    }
+    const evidence = arr(finding?.evidence).filter((e) => str(e?.text));
+    if (evidence.length) {
+      li.append(h("p", { class: "label" }, t("evidenceLabel")),
+        h("ul", { class: "evidence" }, ...evidence.map((e) => evidenceItem(e, rangeOf))));
+    }
+    const sources = arr(finding?.sources);
+    if (sources.length) {
+      // Collapsed by default: the citations matter, but the panel should stay scannable.
+      li.append(h("details", { class: "sources" }, h("summary", {}, t("sourcesLabel", sources.length)),
+        h("ul", {}, ...sources.map(sourceItem))));
+    }
+    return li;
+  }
+
+  function panelContent(entry) {
+    const { candidate, report } = entry;
+    const level = oneOf(candidate.level, LEVELS, "none");
+    const findings = arr(candidate.findings);
+    const name = str(candidate.name).trim();
+    const heading = h("h2", { tabindex: "-1", id: "candor-title" },
+      name ? t("panelTitle", name) : t("panelTitleNoName"));
+    const summary = h("p", { class: "summary", "data-level": level },
+      findings.length === 0 ? t("panelSummaryNone")
+        : t("panelSummary", levelLabel(level === "none" ? "low" : level), signsLong(findings.length)));
+    const close = h("button", { type: "button", class: "close" }, t("panelClose"));
+    close.addEventListener("click", () => closePanel(true));
+
+    const body = h("div", { class: "body" });
+    for (const notice of arr(report.notices)) {
+      if (str(notice?.message)) {
+        body.append(h("p", { class: "notice" }, h("span", { class: "label" }, t("noticeLabel")), " ",
+          str(notice.message)));
+      }
+    }
+    const rangeOf = (ev) => entry.evidenceRanges?.get(ev) ?? null;
+    const prompt = report.prompt ?? {};
+    const emphasis = oneOf(prompt.emphasis, EMPHASES, "standard");
+    const steps = arr(prompt.steps).map(str).filter(Boolean);
+    const verify = h("section", { class: "verify", "data-emphasis": emphasis }, h("h3", {}, t("verifyHeading")));
+    // The pack's own title is shown too, unless it only rephrases our heading.
+    const promptTitle = str(prompt.title).trim();
+    if (promptTitle && wordSet(promptTitle) !== wordSet(t("verifyHeading"))) {
+      verify.append(h("p", {}, promptTitle));
+    }
+    if (steps.length) verify.append(h("ol", {}, ...steps.map((s) => h("li", {}, s))));
+    const list = findings.length
+      ? [h("h3", {}, t("findingsHeading")), h("ol", { class: "findings" }, ...findings.map((f) => findingItem(f, rangeOf)))]
+      : [];
+    // Risk raises the prompt's prominence: at "urgent" the script comes before the reasons.
+    if (emphasis === "urgent") body.append(verify, ...list);
+    else body.append(...list, verify);
+    body.append(h("p", { class: "foot" }, t("disclaimer")));
+
+    const panel = h("section", { class: "panel", role: "dialog", "aria-labelledby": "candor-title" },
+      h("header", {}, heading, close, summary), body);
+    panel.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        event.stopPropagation();
+        closePanel(true);
+      }
+    });
+    return { panel, heading };
+  }
+
+  function ensurePanelHost() {
+    if (rendered.panel) return true;
+    const host = document.createElement("candor-panel");
+    host.setAttribute("data-open", "false");
+    host.hidden = true;
+    let shadow;
+    try {
+      shadow = host.attachShadow({ mode: "closed" });
+    } catch {
+      return false;
+    }
+    styleShadow(shadow, panelSheet, PANEL_CSS);
+    (document.body ?? document.documentElement).append(host);
+    rendered.panel = host;
+    rendered.panelShadow = shadow;
+    return true;
+  }
+
+  function openPanel(entry, focus = true) {
+    if (!ensurePanelHost()) return;
+    const shadow = rendered.panelShadow;
+    for (const child of [...shadow.childNodes]) if (child.localName !== "style") child.remove();
+    const { panel, heading } = panelContent(entry);
+    shadow.append(panel);
+    for (const b of rendered.badges) b.button.setAttribute("aria-expanded", String(b === entry));
+    rendered.openFor = entry;
+    rendered.panel.hidden = false;
+    rendered.panel.setAttribute("data-open", "true");
+    rendered.panel.setAttribute("data-level", oneOf(entry.candidate.level, LEVELS, "none"));
+    rendered.panel.setAttribute("data-count", String(arr(entry.candidate.findings).length));
+    if (focus) heading.focus({ preventScroll: true });
+  }
+
+  function closePanel(returnFocus) {
+    const entry = rendered.openFor;
+    rendered.openFor = null;
+    if (rendered.panel) {
+      rendered.panel.hidden = true;
+      rendered.panel.setAttribute("data-open", "false");
+    }
+    for (const b of rendered.badges) b.button.setAttribute("aria-expanded", "false");
+    if (returnFocus && entry?.host.isConnected) entry.button.focus();
+  }
+
+  function togglePanel(entry) {
+    if (rendered.openFor === entry) closePanel(true);
+    else openPanel(entry, true);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Report → page.
+
+  function levelRank(level) {
+    return LEVELS.indexOf(oneOf(level, LEVELS, "none"));
+  }
+
+  /**
+   * True when `key` (the serialised report) is what is on screen and every badge and highlight
+   * still stands: then a re-scan changes nothing and the panel keeps its scroll and focus.
+   */
+  function unchanged(key) {
+    if (key !== rendered.key) return false;
+    for (const b of rendered.badges) {
+      if (!b.host.isConnected) return false;
+      for (const [ev, range] of b.evidenceRanges) if (range.toString() !== ev.text) return false;
+    }
+    return true;
+  }
+
+  function render(report) {
+    const key = JSON.stringify(report);
+    if (unchanged(key)) {
+      setState("done");
+      return;
+    }
+    const reopen = rendered.openFor ? str(rendered.openFor.candidate.profile_id) || str(rendered.openFor.candidate.name) : null;
+    clearRender();
+    const kind = str(report?.page_kind) || "unknown";
+    const candidates = arr(report?.candidates).filter((c) => c && typeof c === "object");
+    let cachedIndex = null;
+    const textIdx = () => (cachedIndex ??= textIndex(document.body ?? document.documentElement));
+
+    let highest = "none";
+    for (const c of candidates) if (levelRank(c.level) > levelRank(highest)) highest = oneOf(c.level, LEVELS, "none");
+
+    const showUi = kind !== "job_posting";
+    let fallbacks = 0; // evidence with a path that had to be found by text search instead
+    const ranges = [];
+    const addRange = (range) => {
+      for (const r of ranges) {
+        if (r.compareBoundaryPoints(Range.START_TO_START, range) === 0 &&
+            r.compareBoundaryPoints(Range.END_TO_END, range) === 0) return r;
+      }
+      ranges.push(range);
+      return range;
+    };
+
+    if (showUi) {
+      let fixed = 0;
+      for (const candidate of candidates) {
+        // Evidence ranges first: the badge panel offers "Show" for the ones found on the page.
+        const evidenceRanges = new Map();
+        for (const finding of arr(candidate.findings)) {
+          for (const ev of arr(finding?.evidence)) {
+            const text = str(ev?.text);
+            if (!text) continue;
+            const el = ev.path != null ? resolvePath(ev.path) : null;
+            let range = el ? rangeInElement(el, ev.start, ev.end) : null;
+            if (range && range.toString() !== text) range = null;
+            if (!range) {
+              // The path or offsets did not hold on the live DOM: search for the text instead.
+              range = (el ? findText(textIndex(el), text) : null) ?? findText(textIdx(), text);
+              if (range && ev.path != null) fallbacks += 1;
+            }
+            if (range) evidenceRanges.set(ev, addRange(range));
+          }
+        }
+        const anchor = anchorFor(candidate, textIdx);
+        const entry = makeBadge(candidate, report, anchor ? null : fixed);
+        if (!entry) continue;
+        entry.evidenceRanges = evidenceRanges;
+        if (anchor) {
+          // After a block element (a heading) the badge sits on the next line, flush left.
+          if (!getComputedStyle(anchor).display.startsWith("inline")) {
+            entry.host.setAttribute("data-placement", "below");
+          }
+          anchor.after(entry.host);
+        } else {
+          (document.body ?? document.documentElement).append(entry.host);
+          fixed += 1;
+        }
+        rendered.badges.push(entry);
+      }
+    }
+
+    let highlighted = 0;
+    if (ranges.length && highlightsSupported()) {
+      try {
+        CSS.highlights.set(HIGHLIGHT_NAME, new Highlight(...ranges));
+        ensureHighlightSheet();
+        highlighted = ranges.length;
+      } catch {
+        highlighted = 0;
+      }
+    }
+    rendered.key = key;
+
+    setState("done", {
+      candorPageKind: kind,
+      candorCandidates: String(candidates.length),
+      candorHighlights: String(highlighted),
+      candorLevel: highest,
+      candorFallbacks: String(fallbacks),
+    });
+
+    if (reopen) {
+      const again = rendered.badges.find((b) => (str(b.candidate.profile_id) || str(b.candidate.name)) === reopen);
+      if (again) openPanel(again, false); // a re-scan must not steal focus from the page
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Scanning.
+
+  function serialise() {
+    let html = "<!DOCTYPE html>" + document.documentElement.outerHTML;
+    let truncated = false;
+    if (html.length > MAX_HTML) {
+      let end = MAX_HTML;
+      const last = html.charCodeAt(end - 1);
+      if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+      html = html.slice(0, end);
+      truncated = true;
+    }
+    return { html, truncated };
+  }
+
+  let inFlight = false;
+  let dirty = false;
+  let dead = false;
+  let lastHtml = null;
+  let lastUrl = null;
+  let timer = 0;
+  let firstPending = 0;
+  let scans = 0;
+
+  async function scanNow() {
+    if (dead) return;
+    if (inFlight) {
+      dirty = true;
+      return;
+    }
+    inFlight = true;
+    dirty = false;
+    try {
+      const url = location.href;
+      const { html, truncated } = serialise();
+      if (html === lastHtml && url === lastUrl) return; // nothing changed since the last scan
+      setState("scanning");
+      const response = await api.runtime.sendMessage({ type: "candor/scan", url, html, truncated });
+      if (!response || response.ok !== true || response.report == null) {
+        throw new Error(str(response?.error) || "no report from the background engine");
+      }
+      lastHtml = html;
+      lastUrl = url;
+      scans += 1;
+      root.dataset.candorScans = String(scans);
+      render(response.report);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      setState("error", { candorError: message.slice(0, 300) });
+      if (/context invalidated/i.test(message)) shutdown(); // the extension was reloaded or removed
+      else console.warn("Candor:", message);
+    } finally {
+      inFlight = false;
+      if (dirty && !dead) schedule();
+    }
+  }
+
+  function schedule() {
+    if (dead) return;
+    const now = performance.now();
+    if (!firstPending) firstPending = now;
+    clearTimeout(timer);
+    const wait = Math.max(0, Math.min(DEBOUNCE_MS, firstPending + MAX_WAIT_MS - now));
+    timer = setTimeout(() => {
+      firstPending = 0;
+      timer = 0;
+      scanNow();
+    }, wait);
+  }
+
+  function relevant(records) {
+    for (const r of records) {
+      if (insideOurs(r.target)) continue;
+      if (document.head != null && document.head.contains(r.target)) continue; // analytics, titles
+      if (r.type === "childList") {
+        const nodes = [...r.addedNodes, ...r.removedNodes];
+        if (nodes.length > 0 && nodes.every(isOurs)) continue; // our own badges coming and going
+      }
+      return true;
+    }
+    return false;
+  }
+
+  const observer = new MutationObserver((records) => {
+    if (location.href !== lastUrl || relevant(records)) schedule();
+  });
+
+  const onNavigation = () => {
+    if (location.href !== lastUrl) schedule();
+  };
+
+  function shutdown() {
+    dead = true;
+    observer.disconnect();
+    clearTimeout(timer);
+    removeEventListener("popstate", onNavigation);
+    removeEventListener("hashchange", onNavigation);
+    globalThis.navigation?.removeEventListener?.("currententrychange", onNavigation);
+  }
+
+  observer.observe(document, { childList: true, subtree: true, characterData: true });
+  addEventListener("popstate", onNavigation);
+  addEventListener("hashchange", onNavigation);
+  // history.pushState from the page's own world cannot be patched from this isolated world, but
+  // the Navigation API reports it (Chromium); elsewhere the DOM mutations that follow it do.
+  globalThis.navigation?.addEventListener?.("currententrychange", onNavigation);
+
+  globalThis.__candorContent = {
+    rescan() {
+      lastHtml = null;
+      schedule();
+    },
+  };
+
+  scanNow();
+})();

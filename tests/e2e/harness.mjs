@@ -1,0 +1,58 @@
+// Launches Debian Chromium with the unpacked dist/chrome extension (tech-anchors §4.1).
+//
+// The real host names are mapped to the local fixture server with --host-resolver-rules, so the
+// content script runs on https://www.upwork.com/... exactly as in the field.
+
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { HOSTS, ROOT } from "./server.mjs";
+
+export const EXTENSION_DIR = process.env.CANDOR_EXTENSION_DIR ?? join(ROOT, "dist", "chrome");
+export const CHROMIUM = process.env.CANDOR_CHROMIUM ?? "/usr/bin/chromium";
+export const EXPECTED_ID = readFileSync(join(ROOT, "extension", "EXTENSION_ID"), "utf8").trim();
+
+export async function launch(port) {
+  if (!existsSync(join(EXTENSION_DIR, "manifest.json"))) {
+    throw new Error(`${EXTENSION_DIR} is missing: run \`make extension\` first`);
+  }
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
+  const userDataDir = mkdtempSync(join(tmpdir(), "candor-profile-"));
+  const rules = HOSTS.map((h) => `MAP ${h}:443 127.0.0.1:${port}`).join(", ");
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    ignoreHTTPSErrors: true,
+    viewport: { width: 1280, height: 900 },
+    args: [
+      `--disable-extensions-except=${EXTENSION_DIR}`,
+      `--load-extension=${EXTENSION_DIR}`,
+      `--host-resolver-rules=${rules}, EXCLUDE localhost`,
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  let [worker] = context.serviceWorkers();
+  worker ??= await context.waitForEvent("serviceworker", { timeout: 15_000 });
+  const extensionId = new URL(worker.url()).host;
+  if (extensionId !== EXPECTED_ID) {
+    await context.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+    throw new Error(`extension id ${extensionId} does not match extension/EXTENSION_ID ${EXPECTED_ID}`);
+  }
+  return {
+    context,
+    worker,
+    extensionId,
+    async close() {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}

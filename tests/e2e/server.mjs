@@ -1,0 +1,107 @@
+// HTTPS fixture server for the browser tests.
+//
+// Listens on a free loopback port (port 0) with a self-signed certificate generated at run time
+// for the real host names (www.upwork.com, app.greenhouse.io); the browser reaches it through
+// --host-resolver-rules, so content scripts match the real origins.
+//
+// Routes: every tests/fixtures/<site>/<name>.expect.json names the URL its <name>.html is served
+// at. Tests add their own pages with addRoute(). A query parameter picks the page CSP:
+//   ?csp=strict  → Content-Security-Policy: script-src 'self'; style-src 'self'
+//   ?csp=wasm    → Content-Security-Policy: script-src 'self' 'wasm-unsafe-eval'
+// Anything else, or no parameter, sends no CSP.
+
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { createServer } from "node:https";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const FIXTURES = process.env.CANDOR_FIXTURES ?? join(ROOT, "tests", "fixtures");
+export const HOSTS = ["www.upwork.com", "app.greenhouse.io"];
+
+export const CSP = {
+  strict: "script-src 'self'; style-src 'self'",
+  wasm: "script-src 'self' 'wasm-unsafe-eval'",
+};
+
+function makeCert() {
+  const dir = mkdtempSync(join(tmpdir(), "candor-cert-"));
+  const key = join(dir, "key.pem");
+  const cert = join(dir, "cert.pem");
+  execFileSync("openssl", [
+    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+    "-subj", "/CN=candor-test",
+    "-addext", `subjectAltName=${HOSTS.map((h) => `DNS:${h}`).join(",")}`,
+    "-keyout", key, "-out", cert,
+  ], { stdio: "ignore" });
+  const pair = { key: readFileSync(key), cert: readFileSync(cert) };
+  rmSync(dir, { recursive: true, force: true });
+  return pair;
+}
+
+/**
+ * Every fixture with an expect file: {site, name, file, url, expect}. The URL comes from the
+ * expect file's `url`.
+ */
+export function loadFixtures(dir = FIXTURES) {
+  const out = [];
+  if (!existsSync(dir)) return out;
+  for (const site of readdirSync(dir, { withFileTypes: true })) {
+    if (!site.isDirectory()) continue;
+    for (const f of readdirSync(join(dir, site.name)).sort()) {
+      if (!f.endsWith(".expect.json")) continue;
+      const name = f.slice(0, -".expect.json".length);
+      const file = join(dir, site.name, `${name}.html`);
+      const expect = JSON.parse(readFileSync(join(dir, site.name, f), "utf8"));
+      if (typeof expect.url !== "string" || !existsSync(file)) continue;
+      out.push({ site: site.name, name, file, url: expect.url, expect });
+    }
+  }
+  return out;
+}
+
+const key = (host, path) => `${host.toLowerCase()}${path}`;
+
+export async function startServer() {
+  const routes = new Map();
+  for (const fx of loadFixtures()) {
+    const u = new URL(fx.url);
+    routes.set(key(u.hostname, u.pathname), { file: fx.file, type: "text/html; charset=utf-8" });
+  }
+  const log = [];
+  const server = createServer(makeCert(), (req, res) => {
+    const host = (req.headers.host ?? "").replace(/:\d+$/, "");
+    const url = new URL(req.url ?? "/", `https://${host || "invalid"}`);
+    log.push(`${req.method} ${host}${url.pathname}${url.search}`);
+    const route = routes.get(key(host, url.pathname));
+    if (req.method !== "GET" || !route) {
+      res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
+      res.end("not found\n");
+      return;
+    }
+    const headers = { "content-type": route.type, "cache-control": "no-store" };
+    const csp = CSP[url.searchParams.get("csp") ?? ""];
+    if (csp && route.type.startsWith("text/html")) headers["content-security-policy"] = csp;
+    res.writeHead(200, headers);
+    res.end(route.body ?? readFileSync(route.file));
+  });
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const { port } = server.address();
+  return {
+    port,
+    log,
+    /** Serves `body` at https://<host><path> (path without query). */
+    addRoute(host, path, body, type = "text/html; charset=utf-8") {
+      routes.set(key(host, path), { body, type });
+    },
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections?.();
+      server.close(() => resolve());
+    }),
+  };
+}
