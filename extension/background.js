@@ -80,7 +80,8 @@ async function scan(msg) {
   const wasTruncated = msg.truncated === true || msg.html.length > MAX_HTML;
   const html = capHtml(msg.html);
   const s = await engine();
-  const report = s.scanHtml(msg.url, html);
+  // A live page: its displayed clocks are compared with the claimed location at this instant.
+  const report = s.scanHtml(msg.url, html, Date.now() / 1000);
   if (wasTruncated) {
     report.notices ??= [];
     if (!report.notices.some((n) => n && n.code === TRUNCATED)) {

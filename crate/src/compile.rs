@@ -13,6 +13,7 @@
 //! assert!(rules.rule_count() > 1);
 //! ```
 
+use crate::checks::CheckSpec;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::field::{Field, FieldRef};
 use crate::pack::{parse_pack, Family, ListMatch, ListSpec, MatcherSpec, Pack, PackMeta, RuleSeverity, SiteSpec, Source, Verification};
@@ -98,6 +99,8 @@ pub fn lint(text: &str) -> Vec<Diagnostic> {
 pub(crate) enum Matcher {
     Regex(Regex),
     List(usize),
+    /// A structural check and the compiled lists it reads, by name.
+    Check(CheckSpec, Vec<(String, usize)>),
 }
 
 pub(crate) struct CompiledRule {
@@ -107,6 +110,8 @@ pub(crate) struct CompiledRule {
     pub severity: RuleSeverity,
     pub matcher: Matcher,
     pub fields: Option<Vec<FieldRef>>,
+    /// `None`: every site.
+    pub sites: Option<Vec<String>>,
     pub min_matches: u32,
     pub explain: String,
     pub advice: Option<String>,
@@ -114,6 +119,11 @@ pub(crate) struct CompiledRule {
 }
 
 impl CompiledRule {
+    /// Whether the rule applies on `site` (a site id, or `generic`).
+    pub fn applies_on(&self, site: &str) -> bool {
+        self.sites.as_ref().is_none_or(|s| s.iter().any(|x| x == site))
+    }
+
     pub fn targets(&self, field: Field, sub: Option<&str>) -> bool {
         match &self.fields {
             None => true,
@@ -155,6 +165,8 @@ pub struct Rules {
     pub(crate) rules: Vec<CompiledRule>,
     pub(crate) lists: Vec<CompiledList>,
     pub(crate) sites: Vec<SiteSpec>,
+    /// Rules that are structural checks; they run once per candidate (or page), not per text.
+    pub(crate) checks: Vec<u32>,
     partitions: HashMap<String, Partition>,
     generic: Partition,
     pub(crate) verification: Verification,
@@ -203,9 +215,13 @@ impl Rules {
                 let (matcher, lits) = match r.matcher {
                     MatcherSpec::Pattern { regex, literals } => (Matcher::Regex(regex), literals),
                     MatcherSpec::List(name) => (Matcher::List(list_index[&name]), None),
+                    MatcherSpec::Check(spec) => {
+                        let lists = spec.lists().into_iter().map(|l| (l.to_string(), list_index[l])).collect();
+                        (Matcher::Check(spec, lists), None)
+                    }
                 };
                 literals.push(lits);
-                site_scopes.push(r.sites);
+                site_scopes.push(r.sites.clone());
                 rules.push(CompiledRule {
                     id: r.id,
                     title: r.title,
@@ -213,6 +229,7 @@ impl Rules {
                     severity: r.severity,
                     matcher,
                     fields: r.fields,
+                    sites: r.sites,
                     min_matches: r.min_matches,
                     explain: r.explain,
                     advice: r.advice,
@@ -224,8 +241,10 @@ impl Rules {
         for scope in site_scopes.iter().flatten() {
             site_ids.extend(scope.iter().cloned());
         }
+        let checks: Vec<u32> = (0..rules.len() as u32).filter(|&i| matches!(rules[i as usize].matcher, Matcher::Check(..))).collect();
         let partition_for = |site: Option<&str>| {
             let members: Vec<u32> = (0..rules.len() as u32)
+                .filter(|i| !checks.contains(i))
                 .filter(|&i| match (&site_scopes[i as usize], site) {
                     (None, _) => true,
                     (Some(scope), Some(site)) => scope.iter().any(|s| s == site),
@@ -241,6 +260,7 @@ impl Rules {
             rules,
             lists,
             sites,
+            checks,
             partitions,
             generic,
             verification: verification.unwrap_or_else(default_verification),

@@ -17,6 +17,7 @@
 //! ```
 
 pub mod candidate;
+pub mod checks;
 pub mod compile;
 pub mod diagnostic;
 pub mod fairness;

@@ -37,6 +37,11 @@ enum Command {
         /// Exit with status 1 when any candidate reaches this level.
         #[arg(long, value_enum, value_name = "LEVEL")]
         fail_on: Option<FailLevel>,
+        /// When the pages were captured (`now`, or `2026-11-22T14:05:00Z`), so that a
+        /// displayed local time can be compared with the claimed location. Without it, clocks
+        /// on saved pages are ignored: they show the time of saving, not of scanning.
+        #[arg(long, value_name = "TIME", value_parser = parse_time)]
+        at: Option<i64>,
     },
     /// Check a rule pack; exits 1 if it has errors.
     Lint {
@@ -76,7 +81,7 @@ impl FailLevel {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Scan { paths, url, packs, format, fail_on } => scan(&paths, url.as_deref(), &packs, format, fail_on),
+        Command::Scan { paths, url, packs, format, fail_on, at } => scan(&paths, url.as_deref(), &packs, format, fail_on, at),
         Command::Lint { pack, format } => lint_cmd(&pack, format),
     };
     match result {
@@ -93,7 +98,30 @@ fn read(path: &Path) -> Result<String> {
     Ok(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
-fn scan(paths: &[PathBuf], url: Option<&str>, packs: &[PathBuf], format: Format, fail_on: Option<FailLevel>) -> Result<ExitCode> {
+/// `now` or an RFC 3339 UTC time (`2026-11-22T14:05:00Z`, seconds optional) → Unix seconds.
+fn parse_time(s: &str) -> Result<i64, String> {
+    if s == "now" {
+        return std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).map_err(|e| e.to_string());
+    }
+    let bad = || format!("expected `now` or a UTC time like 2026-11-22T14:05:00Z, got `{s}`");
+    let t = s.strip_suffix('Z').ok_or_else(bad)?;
+    let (date, time) = t.split_once('T').ok_or_else(bad)?;
+    let d: Vec<i64> = date.split('-').map(|x| x.parse().map_err(|_| bad())).collect::<Result<_, _>>()?;
+    let h: Vec<i64> = time.split(':').map(|x| x.parse().map_err(|_| bad())).collect::<Result<_, _>>()?;
+    let (&[y, mo, da], 2..=3) = (d.as_slice(), h.len()) else { return Err(bad()) };
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&da) || h[0] > 23 || h[1] > 59 || h.get(2).is_some_and(|s| *s > 60) {
+        return Err(bad());
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let yy = if mo <= 2 { y - 1 } else { y };
+    let era = yy.div_euclid(400);
+    let yoe = yy - era * 400;
+    let doy = (153 * (if mo > 2 { mo - 3 } else { mo + 9 }) + 2) / 5 + da - 1;
+    let days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+    Ok(days * 86400 + h[0] * 3600 + h[1] * 60 + h.get(2).copied().unwrap_or(0))
+}
+
+fn scan(paths: &[PathBuf], url: Option<&str>, packs: &[PathBuf], format: Format, fail_on: Option<FailLevel>, at: Option<i64>) -> Result<ExitCode> {
     let mut compiler = Compiler::with_builtin();
     for p in packs {
         let text = read(p)?;
@@ -105,7 +133,7 @@ fn scan(paths: &[PathBuf], url: Option<&str>, packs: &[PathBuf], format: Format,
         }
     }
     let rules = compiler.build();
-    let scanner = Scanner::new(&rules);
+    let scanner = Scanner::new(&rules).at(at);
     let mut reports = Vec::new();
     for path in paths {
         let text = read(path)?;

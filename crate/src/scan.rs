@@ -9,6 +9,7 @@
 //! ```
 
 use crate::candidate::{Candidate, ExtractedPage, FieldText, Notice};
+use crate::checks::{self, CheckContext, Hit};
 use crate::compile::{CompiledList, Matcher, Partition, Rules};
 use crate::literal::has_non_ascii_fold;
 use crate::pack::{ListMatch, PageKind};
@@ -31,11 +32,20 @@ const MAX_EVIDENCE_CHARS: usize = 240;
 
 pub struct Scanner<'r> {
     rules: &'r Rules,
+    now: Option<i64>,
 }
 
 impl<'r> Scanner<'r> {
     pub fn new(rules: &'r Rules) -> Self {
-        Scanner { rules }
+        Scanner { rules, now: None }
+    }
+
+    /// The time of the scan (Unix seconds, UTC). A page's displayed clock can only be compared
+    /// with a claimed location at a known instant: the browser passes the current time; for a
+    /// saved page, pass the time it was saved, or nothing.
+    pub fn at(mut self, now: Option<i64>) -> Self {
+        self.now = now;
+        self
     }
 
     /// Scans an HTML page. `url` picks the site adapter; without it the page's canonical link or
@@ -99,7 +109,22 @@ impl<'r> Scanner<'r> {
 
     fn report(&self, source: &str, url: Option<String>, page: ExtractedPage, doc: Option<&Html>) -> Report {
         let partition = self.rules.partition(&page.site);
-        let candidates: Vec<CandidateReport> = page.candidates.iter().map(|c| self.candidate_report(c, partition, doc)).collect();
+        // Page-level checks compare the candidates of one page with each other.
+        let mut page_hits: Vec<Vec<(u32, Vec<Hit>)>> = vec![Vec::new(); page.candidates.len()];
+        for &ri in &self.rules.checks {
+            let rule = &self.rules.rules[ri as usize];
+            if let Matcher::Check(spec, _) = &rule.matcher {
+                if spec.is_page_level() && rule.applies_on(&page.site) && page.candidates.len() > 1 {
+                    for (ci, hits) in checks::run_page(spec, &page.candidates).into_iter().enumerate() {
+                        if !hits.is_empty() {
+                            page_hits[ci].push((ri, hits));
+                        }
+                    }
+                }
+            }
+        }
+        let candidates: Vec<CandidateReport> =
+            page.candidates.iter().zip(page_hits).map(|(c, extra)| self.candidate_report(c, partition, &page.site, extra, doc)).collect();
         let top = candidates.iter().map(|c| c.level).max().unwrap_or(Level::None);
         let v = &self.rules.verification;
         Report {
@@ -124,9 +149,38 @@ impl<'r> Scanner<'r> {
         }
     }
 
-    fn candidate_report(&self, c: &Candidate, partition: &Partition, doc: Option<&Html>) -> CandidateReport {
+    fn candidate_report(&self, c: &Candidate, partition: &Partition, site: &str, page_hits: Vec<(u32, Vec<Hit>)>, doc: Option<&Html>) -> CandidateReport {
         // rule index → (match count, evidence)
         let mut hits: BTreeMap<u32, (u32, Vec<Evidence>)> = BTreeMap::new();
+        let record = |ri: u32, found: Vec<Hit>, hits: &mut BTreeMap<u32, (u32, Vec<Evidence>)>| {
+            if found.is_empty() {
+                return;
+            }
+            let entry = hits.entry(ri).or_default();
+            entry.0 += found.len() as u32;
+            for h in found {
+                if entry.1.len() < MAX_EVIDENCE {
+                    entry.1.push(evidence(&c.texts[h.text], h.start, h.end, h.detail, doc));
+                }
+            }
+        };
+        for (ri, found) in page_hits {
+            record(ri, found, &mut hits);
+        }
+        for &ri in &self.rules.checks {
+            let rule = &self.rules.rules[ri as usize];
+            let Matcher::Check(spec, lists) = &rule.matcher else { continue };
+            if spec.is_page_level() || !rule.applies_on(site) {
+                continue;
+            }
+            let targets = |i: usize| rule.targets(c.texts[i].field, c.texts[i].sub);
+            let cx = CheckContext {
+                now: self.now,
+                lists: lists.iter().map(|(name, li)| (name.as_str(), &self.rules.lists[*li])).collect(),
+                targets: &targets,
+            };
+            record(ri, checks::run(spec, c, &cx), &mut hits);
+        }
         let mut candidates_buf: Vec<u32> = Vec::new();
         for ft in &c.texts {
             self.rules_for_text(partition, &ft.text, &mut candidates_buf);
@@ -143,6 +197,7 @@ impl<'r> Scanner<'r> {
                         .map(|m| (m.start(), m.end(), None))
                         .collect::<Vec<_>>(),
                     Matcher::List(li) => list_matches(&self.rules.lists[*li], &ft.text),
+                    Matcher::Check(..) => continue,
                 };
                 if found.is_empty() {
                     continue;

@@ -35,11 +35,14 @@ impl Scanner {
         Ok(Scanner { rules: compiler.build() })
     }
 
-    /// Scans serialised HTML as the page at `url`.
+    /// Scans serialised HTML as the page at `url`. `now` is the time of the scan in Unix
+    /// seconds (`Date.now() / 1000` for a live page); without it, displayed clocks are not
+    /// compared with the claimed location.
     #[wasm_bindgen(js_name = scanHtml)]
-    pub fn scan_html(&self, url: &str, html: &str) -> Result<JsValue, JsError> {
+    pub fn scan_html(&self, url: &str, html: &str, now: Option<f64>) -> Result<JsValue, JsError> {
         let url = (!url.is_empty()).then_some(url);
-        to_js(&CoreScanner::new(&self.rules).scan_html(url.unwrap_or("page"), url, html))
+        let now = now.filter(|n| n.is_finite()).map(|n| n as i64);
+        to_js(&CoreScanner::new(&self.rules).at(now).scan_html(url.unwrap_or("page"), url, html))
     }
 
     /// Scans a plain-text message thread.

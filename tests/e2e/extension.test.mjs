@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import { launch } from "./harness.mjs";
-import { HOSTS, loadFixtures, ROOT, startServer } from "./server.mjs";
+import { HOSTS, loadFixtures, renderFixture, ROOT, startServer } from "./server.mjs";
 
 const ARTIFACTS = join(ROOT, "tests", "e2e", "artifacts");
 const FIXTURES = loadFixtures();
@@ -140,7 +140,8 @@ const LEVELS = ["none", "low", "medium", "high", "critical"];
 
 /** Evidence texts with a path, from the same wasm module scanning the fixture in Node. */
 function engineEvidence(fx) {
-  const report = engine.scanner.scanHtml(fx.url, readFileSync(fx.file, "utf8"));
+  // The same page the browser got (clocks rendered now), scanned at the same instant.
+  const report = engine.scanner.scanHtml(fx.url, renderFixture(readFileSync(fx.file, "utf8")), Date.now() / 1000);
   return report.candidates.flatMap((c) => c.findings.flatMap((f) => f.evidence))
     .filter((e) => e.path != null).map((e) => e.text);
 }

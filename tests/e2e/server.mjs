@@ -64,6 +64,19 @@ export function loadFixtures(dir = FIXTURES) {
 
 const key = (host, path) => `${host.toLowerCase()}${path}`;
 
+/**
+ * Renders a fixture as the live platform would: an element marked `data-fixture-tz="Zone"`
+ * shows the current time in that zone ("3:14 am local time"), as Upwork computes it when the
+ * page loads. A saved fixture's frozen clock would otherwise disagree with the scan time.
+ */
+export function renderFixture(html) {
+  return html.replace(/(data-fixture-tz="([^"]+)"[^>]*>[^<]*?)\b\d{1,2}:\d{2}\s*[ap]m/gi, (_, head, tz) => {
+    const clock = new Intl.DateTimeFormat("en-US", { timeZone: tz, hour: "numeric", minute: "2-digit", hour12: true })
+      .format(new Date()).toLowerCase();
+    return head + clock;
+  });
+}
+
 export async function startServer() {
   const routes = new Map();
   for (const fx of loadFixtures()) {
@@ -85,7 +98,7 @@ export async function startServer() {
     const csp = CSP[url.searchParams.get("csp") ?? ""];
     if (csp && route.type.startsWith("text/html")) headers["content-security-policy"] = csp;
     res.writeHead(200, headers);
-    res.end(route.body ?? readFileSync(route.file));
+    res.end(route.body ?? (route.type.startsWith("text/html") ? renderFixture(readFileSync(route.file, "utf8")) : readFileSync(route.file)));
   });
   await new Promise((resolve, reject) => {
     server.once("error", reject);

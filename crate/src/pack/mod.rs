@@ -248,6 +248,8 @@ impl RuleSeverity {
 pub enum MatcherSpec {
     Pattern { regex: Regex, literals: Option<Vec<String>> },
     List(String),
+    /// A structural check (see [`crate::checks`]).
+    Check(crate::checks::CheckSpec),
 }
 
 #[derive(Debug, Clone)]

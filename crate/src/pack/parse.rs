@@ -36,7 +36,7 @@ const SITE_KEYS: &[&str] = &["id", "name", "hosts", "pages"];
 const PAGE_KEYS: &[&str] = &["kind", "url", "detect", "rows", "fields"];
 const FIELD_KEYS: &[&str] = &["selector", "attr", "script", "json", "all", "fields"];
 const RULE_KEYS: &[&str] = &[
-    "id", "title", "family", "severity", "pattern", "list", "fields", "sites", "min_matches",
+    "id", "title", "family", "severity", "pattern", "list", "check", "params", "fields", "sites", "min_matches",
     "explain", "advice", "sources", "disabled", "justification",
 ];
 const LIST_KEYS: &[&str] = &["description", "match", "entries"];
@@ -707,10 +707,44 @@ impl Ctx {
             }
             sev
         });
+        let kinds = ["pattern", "list", "check"].iter().filter(|k| m.contains_key(**k)).count();
+        if m.contains_key("params") && !m.contains_key("check") {
+            self.report(Code::InvalidValue, &child(ptr, "params"), "\"params\" goes with \"check\"");
+        }
         let matcher = match (m.contains_key("pattern"), m.contains_key("list")) {
-            (true, true) | (false, false) => {
-                self.report(Code::MatcherChoice, ptr, "a rule needs exactly one of \"pattern\" and \"list\"");
+            _ if kinds != 1 => {
+                self.report(Code::MatcherChoice, ptr, "a rule needs exactly one of \"pattern\", \"list\" and \"check\"");
                 None
+            }
+            (true, true) => None,
+            (false, false) => {
+                let cptr = child(ptr, "check");
+                let params = match m.get("params") {
+                    None => Some(None),
+                    Some(v) => self.object(v, &child(ptr, "params"), "\"params\"").map(Some),
+                };
+                match (self.string(m, ptr, "check", true, "a rule"), params) {
+                    (Some(name), Some(params)) => match crate::checks::CheckSpec::parse(&name, params) {
+                        Ok(spec) => {
+                            let mut ok = true;
+                            for l in spec.lists() {
+                                if !lists.contains_key(l) {
+                                    self.report(Code::UnknownReference, &child(&child(ptr, "params"), "list"), format!("unknown list \"{l}\""));
+                                    ok = false;
+                                }
+                            }
+                            ok.then_some(MatcherSpec::Check(spec))
+                        }
+                        Err(errors) => {
+                            for (key, msg) in errors {
+                                let (code, p) = if key.is_empty() { (Code::InvalidValue, cptr.clone()) } else { (Code::InvalidValue, child(&child(ptr, "params"), &key)) };
+                                self.report(code, &p, msg);
+                            }
+                            None
+                        }
+                    },
+                    _ => None,
+                }
             }
             (true, false) => {
                 let pptr = child(ptr, "pattern");
