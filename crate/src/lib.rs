@@ -26,6 +26,7 @@ pub mod json_locate;
 pub mod jsonpath;
 pub mod literal;
 pub mod pack;
+pub mod persona;
 pub mod page;
 pub mod report;
 pub mod scan;

@@ -69,10 +69,14 @@ const key = (host, path) => `${host.toLowerCase()}${path}`;
  * shows the current time in that zone ("3:14 am local time"), as Upwork computes it when the
  * page loads. A saved fixture's frozen clock would otherwise disagree with the scan time.
  */
+/** The instant fixture clocks show: fixed for the run, so the browser and the Node-side engine
+ *  comparison see the same text (minutes stale at most; the check's threshold is hours). */
+export const FIXTURE_CLOCK = new Date();
+
 export function renderFixture(html) {
   return html.replace(/(data-fixture-tz="([^"]+)"[^>]*>[^<]*?)\b\d{1,2}:\d{2}\s*[ap]m/gi, (_, head, tz) => {
     const clock = new Intl.DateTimeFormat("en-US", { timeZone: tz, hour: "numeric", minute: "2-digit", hour12: true })
-      .format(new Date()).toLowerCase();
+      .format(FIXTURE_CLOCK).toLowerCase();
     return head + clock;
   });
 }
@@ -98,7 +102,8 @@ export async function startServer() {
     const csp = CSP[url.searchParams.get("csp") ?? ""];
     if (csp && route.type.startsWith("text/html")) headers["content-security-policy"] = csp;
     res.writeHead(200, headers);
-    res.end(route.body ?? (route.type.startsWith("text/html") ? renderFixture(readFileSync(route.file, "utf8")) : readFileSync(route.file)));
+    const body = route.body ?? readFileSync(route.file, route.type.startsWith("text/html") ? "utf8" : undefined);
+    res.end(route.type.startsWith("text/html") ? renderFixture(String(body)) : body);
   });
   await new Promise((resolve, reject) => {
     server.once("error", reject);

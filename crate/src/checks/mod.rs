@@ -209,6 +209,11 @@ pub(crate) fn name_tokens(s: &str) -> Vec<String> {
     fold_ascii(s).split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_string).collect()
 }
 
+/// Lowercases and folds common Latin accents to ASCII (for other modules).
+pub fn fold_ascii_pub(s: &str) -> String {
+    fold_ascii(s)
+}
+
 /// Lowercases and folds common Latin accents to ASCII.
 pub(crate) fn fold_ascii(s: &str) -> String {
     s.chars()
