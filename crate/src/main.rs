@@ -5,6 +5,7 @@
 //! an unreadable file or a broken pack.
 
 use anyhow::{Context, Result};
+use candor::persona::{Memory, MemoryEntry};
 use candor::{lint, Compiler, Diagnostic, Level, Report, Scanner};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
@@ -42,6 +43,11 @@ enum Command {
         /// on saved pages are ignored: they show the time of saving, not of scanning.
         #[arg(long, value_name = "TIME", value_parser = parse_time)]
         at: Option<i64>,
+        /// Do not compare the scanned files with each other. By default a profile that reuses
+        /// the contacts or text of a differently named profile scanned earlier in the same run
+        /// is flagged, as the extension does across the pages a recruiter visits.
+        #[arg(long)]
+        no_memory: bool,
     },
     /// Check a rule pack; exits 1 if it has errors.
     Lint {
@@ -81,7 +87,7 @@ impl FailLevel {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Scan { paths, url, packs, format, fail_on, at } => scan(&paths, url.as_deref(), &packs, format, fail_on, at),
+        Command::Scan { paths, url, packs, format, fail_on, at, no_memory } => scan(&paths, url.as_deref(), &packs, format, fail_on, at, !no_memory),
         Command::Lint { pack, format } => lint_cmd(&pack, format),
     };
     match result {
@@ -121,7 +127,15 @@ fn parse_time(s: &str) -> Result<i64, String> {
     Ok(days * 86400 + h[0] * 3600 + h[1] * 60 + h.get(2).copied().unwrap_or(0))
 }
 
-fn scan(paths: &[PathBuf], url: Option<&str>, packs: &[PathBuf], format: Format, fail_on: Option<FailLevel>, at: Option<i64>) -> Result<ExitCode> {
+/// A secret for this run's persona memory: it never leaves the process.
+fn run_secret() -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    Sha256::new().chain_update(t.to_le_bytes()).chain_update(std::process::id().to_le_bytes()).finalize().to_vec()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn scan(paths: &[PathBuf], url: Option<&str>, packs: &[PathBuf], format: Format, fail_on: Option<FailLevel>, at: Option<i64>, remember: bool) -> Result<ExitCode> {
     let mut compiler = Compiler::with_builtin();
     for p in packs {
         let text = read(p)?;
@@ -133,17 +147,25 @@ fn scan(paths: &[PathBuf], url: Option<&str>, packs: &[PathBuf], format: Format,
         }
     }
     let rules = compiler.build();
-    let scanner = Scanner::new(&rules).at(at);
+    let mut memory = Memory { key: run_secret(), entries: Vec::new() };
+    let seen_at = at.unwrap_or_else(|| parse_time("now").unwrap_or(0));
     let mut reports = Vec::new();
     for path in paths {
         let text = read(path)?;
         let source = path.display().to_string();
-        let report = if is_text_thread(path, &text) {
+        let scanner = Scanner::new(&rules).at(at).with_memory(remember.then_some(&memory));
+        let mut report = if is_text_thread(path, &text) {
             scanner.scan_text(&source, &text)
         } else {
             let page_url = url.map(str::to_string).or_else(|| url_comment(&text));
             scanner.scan_html(&source, page_url.as_deref(), &text)
         };
+        for c in report.candidates.iter_mut() {
+            if let Some(p) = c.persona.take() {
+                memory.entries.retain(|e| e.key != p.key);
+                memory.entries.push(MemoryEntry { key: p.key, name: c.name.clone(), site: report.site.clone(), url: Some(source.clone()), seen_at, fingerprint: p.fingerprint });
+            }
+        }
         reports.push(report);
     }
     let mut out = String::new();

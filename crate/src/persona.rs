@@ -133,32 +133,100 @@ pub fn similarity(a: &[u32], b: &[u32]) -> f64 {
 
 /// The fingerprint of a candidate under the install's `key`.
 pub fn fingerprint(c: &Candidate, key: &[u8]) -> Fingerprint {
-    let mut ids = Vec::new();
+    fingerprint_with_spans(c, key).0
+}
+
+/// Where each identifier of a fingerprint was found: `(identifier, text index, start, end)`;
+/// and the text index the MinHash came from.
+pub type Spans = (Vec<(String, usize, usize, usize)>, Option<usize>);
+
+pub fn fingerprint_with_spans(c: &Candidate, key: &[u8]) -> (Fingerprint, Spans) {
+    let mut spans: Vec<(String, usize, usize, usize)> = Vec::new();
     let own = |f: Field| matches!(f, Field::Contacts | Field::Bio | Field::Messages | Field::Proposals | Field::Text | Field::Headline);
-    for t in c.texts.iter().filter(|t| own(t.field) && t.sub != Some("author")) {
+    for (i, t) in c.texts.iter().enumerate().filter(|(_, t)| own(t.field) && t.sub != Some("author")) {
         for m in email_re().find_iter(&t.text) {
-            ids.push(format!("email:{}", keyed_hash(key, &format!("email:{}", normalise_email(m.as_str())))));
+            spans.push((format!("email:{}", keyed_hash(key, &format!("email:{}", normalise_email(m.as_str())))), i, m.start(), m.end()));
         }
         if t.field == Field::Contacts || t.field == Field::Messages || t.field == Field::Bio {
             for m in phone_re().find_iter(&t.text) {
                 if let Some(p) = normalise_phone(m.as_str()) {
-                    ids.push(format!("phone:{}", keyed_hash(key, &format!("phone:{p}"))));
+                    spans.push((format!("phone:{}", keyed_hash(key, &format!("phone:{p}"))), i, m.start(), m.end()));
                 }
             }
         }
         for cap in handle_re().captures_iter(&t.text) {
             let service = cap[0].split(['/', ':']).next().unwrap_or("").to_lowercase();
-            ids.push(format!("handle:{}", keyed_hash(key, &format!("handle:{service}/{}", cap[1].to_lowercase()))));
+            let m = cap.get(0).expect("match");
+            spans.push((format!("handle:{}", keyed_hash(key, &format!("handle:{service}/{}", cap[1].to_lowercase()))), i, m.start(), m.end()));
         }
     }
+    let mut ids: Vec<String> = spans.iter().map(|s| s.0.clone()).collect();
     ids.sort();
     ids.dedup();
     let longest = c
         .texts
         .iter()
-        .filter(|t| matches!(t.field, Field::Bio | Field::Proposals) && matches!(t.sub, None | Some("text")))
-        .max_by_key(|t| t.text.len());
-    Fingerprint { identifiers: ids, text: longest.and_then(|t| minhash(&t.text)) }
+        .enumerate()
+        .filter(|(_, t)| matches!(t.field, Field::Bio | Field::Proposals) && matches!(t.sub, None | Some("text")))
+        .max_by_key(|(_, t)| t.text.len());
+    let text = longest.and_then(|(i, t)| minhash(&t.text).map(|m| (i, m)));
+    let text_index = text.as_ref().map(|(i, _)| *i);
+    (Fingerprint { identifiers: ids, text: text.map(|(_, m)| m) }, (spans, text_index))
+}
+
+/// A memory to compare against: the install's secret and what it has seen.
+#[derive(Debug, Clone, Default)]
+pub struct Memory {
+    pub key: Vec<u8>,
+    pub entries: Vec<MemoryEntry>,
+}
+
+/// The memory key of a candidate: site and profile id, else the page URL, else the name.
+pub fn candidate_key(site: &str, c: &Candidate, url: Option<&str>) -> String {
+    match (&c.profile_id, url, &c.name) {
+        (Some(id), _, _) => format!("{site}:{id}"),
+        (None, Some(u), Some(n)) => format!("{}#{n}", u.split(['?', '#']).next().unwrap_or(u)),
+        (None, Some(u), None) => u.split(['?', '#']).next().unwrap_or(u).to_string(),
+        (None, None, Some(n)) => format!("{site}:name:{n}"),
+        (None, None, None) => format!("{site}:unknown"),
+    }
+}
+
+/// Evidence spans for reuse found in memory: `(text index, start, end, detail)`.
+pub fn reuse_hits(c: &Candidate, memory: &Memory, key: &str, min_text_similarity: f64) -> Vec<(usize, usize, usize, String)> {
+    let (fp, (spans, text_index)) = fingerprint_with_spans(c, &memory.key);
+    let mut out = Vec::new();
+    for r in find_reuse(&fp, key, c.name.as_deref(), &memory.entries, min_text_similarity) {
+        let who = format!(
+            "seen as {} on {}, {}",
+            r.other.name.as_deref().unwrap_or("an unnamed profile"),
+            r.other.site,
+            format_day(r.other.seen_at)
+        );
+        if r.kind == "text" {
+            if let Some(i) = text_index {
+                let t = &c.texts[i].text;
+                let start = t.len() - t.trim_start().len();
+                out.push((i, start, t.trim_end().len().max(start), format!("{who}: {:.0}% the same text", r.similarity * 100.0)));
+            }
+        } else if let Some((_, i, s, e)) = spans.iter().find(|(id, ..)| r.other.fingerprint.identifiers.contains(id)) {
+            out.push((*i, *s, *e, format!("{who}: the same {}", r.kind)));
+        }
+    }
+    out
+}
+
+/// `YYYY-MM-DD` of Unix seconds.
+fn format_day(secs: i64) -> String {
+    let z = secs.div_euclid(86400) + 719468;
+    let era = z.div_euclid(146097);
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    format!("{:04}-{m:02}-{d:02}", yoe + era * 400 + i64::from(m <= 2))
 }
 
 /// Normalised name for "is this the same persona name?" comparisons.
@@ -209,6 +277,12 @@ mod tests {
     }
 
     const BIO: &str = "Senior full stack engineer with nine years of experience building scalable web applications in React, Node.js and AWS for fintech and healthcare clients across North America and Europe, focused on clean code and delivery.";
+
+    #[test]
+    fn days() {
+        assert_eq!(format_day(0), "1970-01-01");
+        assert_eq!(format_day(1_700_000_000), "2023-11-14");
+    }
 
     #[test]
     fn hmac_matches_rfc4231() {

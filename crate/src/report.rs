@@ -73,6 +73,17 @@ pub struct CandidateReport {
     /// Fields the adapter extracted (non-empty), for conformance checks.
     pub fields: Vec<String>,
     pub findings: Vec<Finding>,
+    /// What to remember of this candidate, when the scan had a persona memory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub persona: Option<PersonaRecord>,
+}
+
+/// A candidate's memory key and fingerprint (keyed hashes and a MinHash signature; no raw
+/// contact details).
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonaRecord {
+    pub key: String,
+    pub fingerprint: crate::persona::Fingerprint,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -15,7 +15,8 @@ use crate::literal::has_non_ascii_fold;
 use crate::pack::{ListMatch, PageKind};
 use crate::page::dom::{element_path, truncate_at, utf16_offset};
 use crate::page::{generic, notice, site, thread};
-use crate::report::{CandidateReport, Evidence, Finding, Level, PackRef, Prompt, Report};
+use crate::persona::{self, Memory};
+use crate::report::{CandidateReport, Evidence, Finding, Level, PackRef, PersonaRecord, Prompt, Report};
 use crate::score::score;
 use crate::weburl::WebUrl;
 use scraper::{Html, Selector};
@@ -33,11 +34,12 @@ const MAX_EVIDENCE_CHARS: usize = 240;
 pub struct Scanner<'r> {
     rules: &'r Rules,
     now: Option<i64>,
+    memory: Option<&'r Memory>,
 }
 
 impl<'r> Scanner<'r> {
     pub fn new(rules: &'r Rules) -> Self {
-        Scanner { rules, now: None }
+        Scanner { rules, now: None, memory: None }
     }
 
     /// The time of the scan (Unix seconds, UTC). A page's displayed clock can only be compared
@@ -45,6 +47,13 @@ impl<'r> Scanner<'r> {
     /// saved page, pass the time it was saved, or nothing.
     pub fn at(mut self, now: Option<i64>) -> Self {
         self.now = now;
+        self
+    }
+
+    /// Compares candidates with the personas in `memory` (`persona_reuse` rules) and puts each
+    /// candidate's fingerprint in the report, for the caller to remember.
+    pub fn with_memory(mut self, memory: Option<&'r Memory>) -> Self {
+        self.memory = memory;
         self
     }
 
@@ -123,8 +132,19 @@ impl<'r> Scanner<'r> {
                 }
             }
         }
-        let candidates: Vec<CandidateReport> =
-            page.candidates.iter().zip(page_hits).map(|(c, extra)| self.candidate_report(c, partition, &page.site, extra, doc)).collect();
+        let candidates: Vec<CandidateReport> = page
+            .candidates
+            .iter()
+            .zip(page_hits)
+            .map(|(c, extra)| {
+                let key = persona::candidate_key(&page.site, c, url.as_deref());
+                let mut r = self.candidate_report(c, partition, &page.site, &key, extra, doc);
+                if let Some(m) = self.memory {
+                    r.persona = Some(PersonaRecord { key, fingerprint: persona::fingerprint(c, &m.key) });
+                }
+                r
+            })
+            .collect();
         let top = candidates.iter().map(|c| c.level).max().unwrap_or(Level::None);
         let v = &self.rules.verification;
         Report {
@@ -149,7 +169,7 @@ impl<'r> Scanner<'r> {
         }
     }
 
-    fn candidate_report(&self, c: &Candidate, partition: &Partition, site: &str, page_hits: Vec<(u32, Vec<Hit>)>, doc: Option<&Html>) -> CandidateReport {
+    fn candidate_report(&self, c: &Candidate, partition: &Partition, site: &str, key: &str, page_hits: Vec<(u32, Vec<Hit>)>, doc: Option<&Html>) -> CandidateReport {
         // rule index → (match count, evidence)
         let mut hits: BTreeMap<u32, (u32, Vec<Evidence>)> = BTreeMap::new();
         let record = |ri: u32, found: Vec<Hit>, hits: &mut BTreeMap<u32, (u32, Vec<Evidence>)>| {
@@ -178,6 +198,7 @@ impl<'r> Scanner<'r> {
                 now: self.now,
                 lists: lists.iter().map(|(name, li)| (name.as_str(), &self.rules.lists[*li])).collect(),
                 targets: &targets,
+                memory: self.memory.map(|m| (m, key)),
             };
             record(ri, checks::run(spec, c, &cx), &mut hits);
         }
@@ -259,6 +280,7 @@ impl<'r> Scanner<'r> {
             families,
             fields,
             findings,
+            persona: None,
         }
     }
 

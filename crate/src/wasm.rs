@@ -3,6 +3,7 @@
 //! Rust names stay Rust-style; the JS API is chosen with `js_name`. Every object that crosses
 //! the boundary goes through serde-wasm-bindgen as plain JSON-compatible data.
 
+use crate::persona::{Memory, MemoryEntry};
 use crate::{lint, Compiler, Rules, Scanner as CoreScanner, BUILTIN_PACK};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -17,6 +18,7 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 pub struct Scanner {
     rules: Rules,
+    memory: Option<Memory>,
 }
 
 #[wasm_bindgen]
@@ -32,7 +34,7 @@ impl Scanner {
                 return Err(JsError::new(&msg.to_string()));
             }
         }
-        Ok(Scanner { rules: compiler.build() })
+        Ok(Scanner { rules: compiler.build(), memory: None })
     }
 
     /// Scans serialised HTML as the page at `url`. `now` is the time of the scan in Unix
@@ -42,13 +44,39 @@ impl Scanner {
     pub fn scan_html(&self, url: &str, html: &str, now: Option<f64>) -> Result<JsValue, JsError> {
         let url = (!url.is_empty()).then_some(url);
         let now = now.filter(|n| n.is_finite()).map(|n| n as i64);
-        to_js(&CoreScanner::new(&self.rules).at(now).scan_html(url.unwrap_or("page"), url, html))
+        to_js(&CoreScanner::new(&self.rules).at(now).with_memory(self.memory.as_ref()).scan_html(url.unwrap_or("page"), url, html))
+    }
+
+    /// Sets the persona memory: the install's secret (hex, at least 16 bytes) and the remembered
+    /// entries (`[{key, name, site, url, seen_at, fingerprint}]`, as reports give them). Scans
+    /// then flag reuse and return each candidate's `persona` record to remember.
+    #[wasm_bindgen(js_name = setMemory)]
+    pub fn set_memory(&mut self, secret_hex: &str, entries: JsValue) -> Result<(), JsError> {
+        let key = (0..secret_hex.len())
+            .step_by(2)
+            .map(|i| secret_hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+            .collect::<Option<Vec<u8>>>()
+            .filter(|k| k.len() >= 16 && secret_hex.len() % 2 == 0)
+            .ok_or_else(|| JsError::new("the memory secret must be at least 32 hex digits"))?;
+        let entries: Vec<MemoryEntry> = if entries.is_undefined() || entries.is_null() {
+            Vec::new()
+        } else {
+            serde_wasm_bindgen::from_value(entries).map_err(|e| JsError::new(&format!("bad memory entries: {e}")))?
+        };
+        self.memory = Some(Memory { key, entries });
+        Ok(())
+    }
+
+    /// Forgets the persona memory (scans no longer compare or return fingerprints).
+    #[wasm_bindgen(js_name = clearMemory)]
+    pub fn clear_memory(&mut self) {
+        self.memory = None;
     }
 
     /// Scans a plain-text message thread.
     #[wasm_bindgen(js_name = scanText)]
     pub fn scan_text(&self, source: &str, text: &str) -> Result<JsValue, JsError> {
-        to_js(&CoreScanner::new(&self.rules).scan_text(source, text))
+        to_js(&CoreScanner::new(&self.rules).with_memory(self.memory.as_ref()).scan_text(source, text))
     }
 
     /// Number of active rules.

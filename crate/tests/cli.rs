@@ -133,3 +133,19 @@ fn a_pack_with_a_loaded_id_replaces_it() {
     let out = candor(&["scan", &page, "--pack", pack, "--format", "json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn files_of_one_run_are_compared_for_persona_reuse() {
+    let a = tmp("pa.txt", "Recruiter: hi\nKevin Ross: reach me at kevin.ross.dev@gmail.com\n");
+    let b = tmp("pb.txt", "Recruiter: hi\nDaniel Hart: sure, email kevinrossdev+jobs@gmail.com\n");
+    let out = candor(&["scan", &a, &b, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let second = &v["reports"][1]["candidates"][0];
+    assert_eq!(second["findings"][0]["rule"], "SIG-08.persona-reuse", "{second}");
+    let detail = second["findings"][0]["evidence"][0]["detail"].as_str().unwrap();
+    assert!(detail.starts_with("seen as Kevin Ross on generic,") && detail.ends_with("the same email"), "{detail}");
+    assert!(v["reports"][0]["candidates"][0].get("persona").is_none(), "fingerprints are not printed");
+    let out = candor(&["scan", &a, &b, "--format", "json", "--no-memory"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["reports"][1]["candidates"][0]["level"], "none");
+}

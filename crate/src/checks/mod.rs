@@ -13,6 +13,7 @@
 //! | `duplicate_proposals` | proposals of different people on one list page | `min_similarity` (0.8) |
 //! | `email_name_mismatch` | e-mail handles vs the candidate's name | — |
 //! | `lookalike_domain` | e-mail and link domains vs a list of real domains | `list` (required), `max_distance` (2) |
+//! | `persona_reuse` | contacts and text vs the personas this install has seen | `min_text_similarity` (0.8) |
 
 mod contact;
 mod crypto;
@@ -37,6 +38,8 @@ pub enum CheckSpec {
     DuplicateProposals { min_similarity: f64 },
     EmailNameMismatch,
     LookalikeDomain { list: String, max_distance: u32 },
+    /// Contacts or text reused from another persona in this install's memory.
+    PersonaReuse { min_text_similarity: f64 },
 }
 
 pub const CHECK_NAMES: &[&str] = &[
@@ -47,6 +50,7 @@ pub const CHECK_NAMES: &[&str] = &[
     "duplicate_proposals",
     "email_name_mismatch",
     "lookalike_domain",
+    "persona_reuse",
 ];
 
 /// A parameter problem: the key it concerns (empty for the `check` itself) and the message.
@@ -65,6 +69,7 @@ impl CheckSpec {
             "review_burst" => &["min_reviews", "window_days", "min_rating"],
             "duplicate_proposals" => &["min_similarity"],
             "lookalike_domain" => &["list", "max_distance"],
+            "persona_reuse" => &["min_text_similarity"],
             _ => {
                 return Err(vec![(String::new(), format!("unknown check \"{name}\"; checks are: {}", CHECK_NAMES.join(", ")))]);
             }
@@ -99,6 +104,7 @@ impl CheckSpec {
             },
             "duplicate_proposals" => CheckSpec::DuplicateProposals { min_similarity: num("min_similarity", 0.8, 0.3, 1.0) },
             "email_name_mismatch" => CheckSpec::EmailNameMismatch,
+            "persona_reuse" => CheckSpec::PersonaReuse { min_text_similarity: num("min_text_similarity", 0.8, 0.5, 1.0) },
             _ => CheckSpec::LookalikeDomain { list: String::new(), max_distance: num("max_distance", 2.0, 1.0, 3.0) as u32 },
         };
         let mut list_param = |key: &str, required: bool| -> Option<String> {
@@ -173,6 +179,8 @@ pub(crate) struct CheckContext<'a> {
     pub lists: Vec<(&'a str, &'a CompiledList)>,
     /// Filter: which of the candidate's texts the rule targets.
     pub targets: &'a dyn Fn(usize) -> bool,
+    /// Persona memory and this candidate's memory key, when the scanner has a memory.
+    pub memory: Option<(&'a crate::persona::Memory, &'a str)>,
 }
 
 impl<'a> CheckContext<'a> {
@@ -192,6 +200,13 @@ pub(crate) fn run(spec: &CheckSpec, c: &Candidate, cx: &CheckContext) -> Vec<Hit
         CheckSpec::ReviewBurst { min_reviews, window_days, min_rating } => reviews::burst(c, *min_reviews, *window_days, *min_rating),
         CheckSpec::EmailNameMismatch => contact::email_name_mismatch(c),
         CheckSpec::LookalikeDomain { list, max_distance } => cx.list(list).map_or_else(Vec::new, |l| contact::lookalike_domains(c, l, *max_distance, cx.targets)),
+        CheckSpec::PersonaReuse { min_text_similarity } => match cx.memory {
+            Some((memory, key)) => crate::persona::reuse_hits(c, memory, key, *min_text_similarity)
+                .into_iter()
+                .map(|(text, start, end, detail)| Hit { text, start, end, detail: Some(detail) })
+                .collect(),
+            None => Vec::new(),
+        },
         CheckSpec::DuplicateProposals { .. } => Vec::new(),
     }
 }
