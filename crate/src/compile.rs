@@ -323,6 +323,13 @@ fn build_partition(members: &[u32], literals: &[Option<Vec<String>>]) -> Partiti
     Partition { prefilter, by_literal, always, all: members.to_vec() }
 }
 
+/// A words list of `values`, for unit tests of list-reading checks.
+#[cfg(test)]
+pub(crate) fn compile_list_for_tests(values: &[&str]) -> CompiledList {
+    let entries = values.iter().map(|v| crate::pack::ListEntry { value: v.to_string(), aliases: vec![], note: None, date: None }).collect();
+    compile_list(&ListSpec { description: None, match_kind: ListMatch::Exact, entries })
+}
+
 fn compile_list(spec: &ListSpec) -> CompiledList {
     let mut entries = Vec::new();
     let mut folded = (Vec::new(), Vec::new());

@@ -20,6 +20,7 @@ pub mod candidate;
 pub mod checks;
 pub mod compile;
 pub mod diagnostic;
+pub mod eval;
 pub mod fairness;
 pub mod field;
 pub mod json_locate;

@@ -49,6 +49,18 @@ enum Command {
         #[arg(long)]
         no_memory: bool,
     },
+    /// Measure the rules on a labelled corpus (a directory with labels.json): recall of
+    /// fraud-like items at medium and high, false positives at high, recall per family.
+    Eval {
+        /// The corpus directory.
+        dir: PathBuf,
+        /// Extra rule pack to load after the built-in one (repeatable).
+        #[arg(long = "pack", value_name = "FILE")]
+        packs: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Check a rule pack; exits 1 if it has errors.
     Lint {
         /// The pack file.
@@ -89,6 +101,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan { paths, url, packs, format, fail_on, at, no_memory } => scan(&paths, url.as_deref(), &packs, format, fail_on, at, !no_memory),
         Command::Lint { pack, format } => lint_cmd(&pack, format),
+        Command::Eval { dir, packs, format } => eval_cmd(&dir, &packs, format),
     };
     match result {
         Ok(code) => code,
@@ -134,38 +147,33 @@ fn run_secret() -> Vec<u8> {
     Sha256::new().chain_update(t.to_le_bytes()).chain_update(std::process::id().to_le_bytes()).finalize().to_vec()
 }
 
-#[allow(clippy::too_many_arguments)]
-fn scan(paths: &[PathBuf], url: Option<&str>, packs: &[PathBuf], format: Format, fail_on: Option<FailLevel>, at: Option<i64>, remember: bool) -> Result<ExitCode> {
-    let mut compiler = Compiler::with_builtin();
-    for p in packs {
-        let text = read(p)?;
-        if let Err(diags) = compiler.add_pack(&text) {
-            for d in &diags {
-                eprintln!("{}:{d}", p.display());
-            }
-            anyhow::bail!("pack {} has {} error(s); nothing from it was loaded", p.display(), diags.iter().filter(|d| d.is_error()).count());
+/// Moves the report's persona records into the run's memory.
+fn remember(memory: &mut Memory, report: &mut Report, source: &str, seen_at: i64) {
+    for c in report.candidates.iter_mut() {
+        if let Some(p) = c.persona.take() {
+            memory.entries.retain(|e| e.key != p.key);
+            memory.entries.push(MemoryEntry { key: p.key, name: c.name.clone(), site: report.site.clone(), url: Some(source.to_string()), seen_at, fingerprint: p.fingerprint });
         }
     }
-    let rules = compiler.build();
+}
+
+#[allow(clippy::too_many_arguments)]
+fn scan(paths: &[PathBuf], url: Option<&str>, packs: &[PathBuf], format: Format, fail_on: Option<FailLevel>, at: Option<i64>, use_memory: bool) -> Result<ExitCode> {
+    let rules = compiler_with(packs)?.build();
     let mut memory = Memory { key: run_secret(), entries: Vec::new() };
     let seen_at = at.unwrap_or_else(|| parse_time("now").unwrap_or(0));
     let mut reports = Vec::new();
     for path in paths {
         let text = read(path)?;
         let source = path.display().to_string();
-        let scanner = Scanner::new(&rules).at(at).with_memory(remember.then_some(&memory));
+        let scanner = Scanner::new(&rules).at(at).with_memory(use_memory.then_some(&memory));
         let mut report = if is_text_thread(path, &text) {
             scanner.scan_text(&source, &text)
         } else {
             let page_url = url.map(str::to_string).or_else(|| url_comment(&text));
             scanner.scan_html(&source, page_url.as_deref(), &text)
         };
-        for c in report.candidates.iter_mut() {
-            if let Some(p) = c.persona.take() {
-                memory.entries.retain(|e| e.key != p.key);
-                memory.entries.push(MemoryEntry { key: p.key, name: c.name.clone(), site: report.site.clone(), url: Some(source.clone()), seen_at, fingerprint: p.fingerprint });
-            }
-        }
+        remember(&mut memory, &mut report, &source, seen_at);
         reports.push(report);
     }
     let mut out = String::new();
@@ -255,6 +263,46 @@ fn render_report(r: &Report, out: &mut String) {
         }
     }
     let _ = writeln!(out);
+}
+
+fn compiler_with(packs: &[PathBuf]) -> Result<Compiler> {
+    let mut compiler = Compiler::with_builtin();
+    for p in packs {
+        let text = read(p)?;
+        if let Err(diags) = compiler.add_pack(&text) {
+            for d in &diags {
+                eprintln!("{}:{d}", p.display());
+            }
+            anyhow::bail!("pack {} has {} error(s); nothing from it was loaded", p.display(), diags.iter().filter(|d| d.is_error()).count());
+        }
+    }
+    Ok(compiler)
+}
+
+fn eval_cmd(dir: &Path, packs: &[PathBuf], format: Format) -> Result<ExitCode> {
+    let labels_path = dir.join("labels.json");
+    let labels: candor::eval::Labels = serde_json::from_str(&read(&labels_path)?).with_context(|| format!("{} is not a valid labels file", labels_path.display()))?;
+    let rules = compiler_with(packs)?.build();
+    // One persona memory across the corpus, in file order, as a recruiter meets the items one
+    // after another: reuse between items is found, and a false match would show as a false
+    // positive.
+    let mut memory = Memory { key: run_secret(), entries: Vec::new() };
+    let mut scored = Vec::new();
+    for item in labels.items {
+        let path = dir.join(&item.file);
+        let text = read(&path)?;
+        let source = path.display().to_string();
+        let scanner = Scanner::new(&rules).with_memory(Some(&memory));
+        let mut report = if is_text_thread(&path, &text) { scanner.scan_text(&source, &text) } else { scanner.scan_html(&source, url_comment(&text).as_deref(), &text) };
+        remember(&mut memory, &mut report, &source, 0);
+        scored.push((item, report));
+    }
+    let metrics = candor::eval::measure(&scored);
+    match format {
+        Format::Json => emit(&(serde_json::to_string_pretty(&metrics)? + "\n"))?,
+        Format::Text => emit(&metrics.render())?,
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn lint_cmd(path: &Path, format: Format) -> Result<ExitCode> {

@@ -132,7 +132,7 @@ impl<'r> Scanner<'r> {
                 }
             }
         }
-        let candidates: Vec<CandidateReport> = page
+        let mut candidates: Vec<CandidateReport> = page
             .candidates
             .iter()
             .zip(page_hits)
@@ -145,6 +145,12 @@ impl<'r> Scanner<'r> {
                 r
             })
             .collect();
+        // On a page of unknown kind (the generic adapter found no person), a "candidate" is just
+        // the page's heading: report it only when something was found, so that a dashboard or
+        // an article never gets a candidate badge of its own.
+        if page.kind == PageKind::Unknown {
+            candidates.retain(|c| !c.findings.is_empty());
+        }
         let top = candidates.iter().map(|c| c.level).max().unwrap_or(Level::None);
         let v = &self.rules.verification;
         Report {

@@ -12,6 +12,7 @@ pub struct WebUrl {
     pub host: String,
     pub path: String,
     pub query: Option<String>,
+    pub fragment: Option<String>,
 }
 
 impl WebUrl {
@@ -45,7 +46,10 @@ impl WebUrl {
                 return None;
             }
         }
-        let after = after.split('#').next().unwrap_or("");
+        let (after, fragment) = match after.split_once('#') {
+            Some((a, f)) => (a, Some(f.to_string()).filter(|f| !f.is_empty())),
+            None => (after, None),
+        };
         let (path, query) = match after.split_once('?') {
             Some((p, q)) => (p, Some(q.to_string())),
             None => (after, None),
@@ -55,6 +59,7 @@ impl WebUrl {
             host: host.to_ascii_lowercase(),
             path: if path.is_empty() { "/".into() } else { path.to_string() },
             query,
+            fragment,
         })
     }
 
@@ -62,12 +67,19 @@ impl WebUrl {
         matches!(self.scheme.as_str(), "http" | "https")
     }
 
-    /// Path plus `?query`, what site adapters' `url` patterns match against.
+    /// Path plus `?query` and `#fragment`, what site adapters' `url` patterns match against.
+    /// Single-page apps (Recruitee, Telegram Web) route in the fragment.
     pub fn path_and_query(&self) -> String {
-        match &self.query {
-            Some(q) => format!("{}?{q}", self.path),
-            None => self.path.clone(),
+        let mut s = self.path.clone();
+        if let Some(q) = &self.query {
+            s.push('?');
+            s.push_str(q);
         }
+        if let Some(f) = &self.fragment {
+            s.push('#');
+            s.push_str(f);
+        }
+        s
     }
 }
 
@@ -79,7 +91,8 @@ mod tests {
     fn splits_urls() {
         let u = WebUrl::parse("https://User@WWW.Upwork.com:443/freelancers/~01ab?x=1#top").unwrap();
         assert_eq!((u.scheme.as_str(), u.host.as_str(), u.path.as_str()), ("https", "www.upwork.com", "/freelancers/~01ab"));
-        assert_eq!(u.path_and_query(), "/freelancers/~01ab?x=1");
+        assert_eq!(u.path_and_query(), "/freelancers/~01ab?x=1#top");
+        assert_eq!(WebUrl::parse("https://app.recruitee.com/#/candidates/42").unwrap().path_and_query(), "/#/candidates/42");
         assert_eq!(WebUrl::parse("http://example.org").unwrap().path, "/");
         assert_eq!(WebUrl::parse("https://[::1]:8443/a").unwrap().host, "[::1]");
     }

@@ -119,14 +119,17 @@ pub fn lookalike_domains(c: &Candidate, known: &CompiledList, max_distance: u32,
             let b = brand(&host);
             for r in &real {
                 let rb = brand(r);
-                if rb.len() < 4 || b == rb && host.rsplit('.').next() == r.rsplit('.').next() {
+                // The same brand on another TLD (morganstanley.co.uk) is usually the company's
+                // own; short brands are too close to other words to compare.
+                if b == rb || rb.len() < 5 || b.len() < 4 {
                     continue;
                 }
-                let close = b != rb && (distance(b, rb, max_distance) <= max_distance || deconfuse(b) == deconfuse(rb));
+                // Longer names tolerate more edits: one for 5-8 letters, up to max_distance from 9.
+                let allowed = if rb.len() >= 9 { max_distance } else { max_distance.min(1) };
+                let close = distance(b, rb, allowed) <= allowed || deconfuse(b) == deconfuse(rb);
                 // "google-careers", "microsoftjobs": the brand plus filler on another domain.
-                let padded = rb.len() >= 5 && b != rb && b.contains(rb) && b.len() <= rb.len() + 10;
-                let same_brand_other_tld = b == rb;
-                if close || padded || same_brand_other_tld {
+                let padded = b.contains(rb) && b.len() <= rb.len() + 10;
+                if close || padded {
                     hits.push(Hit { text: i, start: m.start(), end: m.end(), detail: Some(format!("looks like {r}")) });
                     break;
                 }
@@ -152,6 +155,18 @@ mod tests {
         assert!(email_name_mismatch(&contacts("Jordan Blake", "coolcoder@gmail.com")).is_empty(), "one word says nothing");
         assert_eq!(email_name_mismatch(&contacts("Jordan Blake", "kevin.morrison.dev@gmail.com")).len(), 1);
         assert!(email_name_mismatch(&contacts("Zoë Müller", "zoe.mueller@web.de")).is_empty());
+    }
+
+    #[test]
+    fn lookalikes_but_not_siblings() {
+        let known = crate::compile::compile_list_for_tests(&["cisco.com", "morganstanley.com", "microsoft.com", "google.com"]);
+        let c = |t: &str| Candidate { texts: vec![FieldText { field: Field::Contacts, sub: None, record: 0, text: t.into(), node: None }], ..Default::default() };
+        let hits = |t: &str| lookalike_domains(&c(t), &known, 2, &|_| true).len();
+        assert_eq!(hits("hr@micros0ft.com"), 1);
+        assert_eq!(hits("ref@google-careers.net"), 1);
+        assert_eq!(hits("ref@rnicrosoft.com"), 1);
+        assert_eq!(hits("https://www.morganstanley.co.uk/ and https://www.csc.com"), 0);
+        assert_eq!(hits("jobs@careers.microsoft.com"), 0);
     }
 
     #[test]

@@ -63,6 +63,11 @@ fn roles(c: &Candidate) -> Vec<Role> {
     let mut by_record: BTreeMap<u32, Role> = BTreeMap::new();
     // Prefer the dates sub-field; fall back to any text of the record.
     let mut texts: Vec<(usize, &crate::candidate::FieldText)> = c.texts.iter().enumerate().filter(|(_, t)| t.field == Field::Experience).collect();
+    // A page without structured experience (the generic adapter): each text block with a date
+    // range is a role.
+    if texts.is_empty() {
+        texts = c.texts.iter().enumerate().filter(|(_, t)| t.field == Field::Text).collect();
+    }
     texts.sort_by_key(|(_, t)| t.sub != Some("dates"));
     for (i, t) in texts {
         if by_record.contains_key(&t.record) {

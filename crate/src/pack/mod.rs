@@ -165,7 +165,7 @@ pub enum FieldSource {
     Json { script: Option<Selector>, path: crate::jsonpath::JsonPath },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Family {
     Identity,

@@ -50,7 +50,7 @@ pub fn read(doc: &Html) -> (PageKind, Vec<Candidate>, Vec<Notice>) {
             find_typed(&v, &mut person, &mut job_posting, 0);
         }
     }
-    if job_posting && person.is_none() {
+    if (job_posting || (person.is_none() && is_application_form(doc))) && person.is_none() {
         return (PageKind::JobPosting, Vec::new(), notices);
     }
 
@@ -111,6 +111,18 @@ pub fn read(doc: &Html) -> (PageKind, Vec<Candidate>, Vec<Notice>) {
     let kind = if person.is_some() { PageKind::Candidate } else { PageKind::Unknown };
     let candidates = if c.texts.is_empty() && c.name.is_none() { Vec::new() } else { vec![c] };
     (kind, candidates, notices)
+}
+
+/// A job application form: a file input for a résumé or CV inside a form. Career sites on
+/// customers' own domains (Teamtailor, Lever, Greenhouse embeds) carry no JSON-LD; their apply
+/// form is what gives them away. A recruiter's candidate view shows documents, not upload fields.
+fn is_application_form(doc: &Html) -> bool {
+    static FILE: OnceLock<Selector> = OnceLock::new();
+    doc.select(selector(&FILE, r#"form input[type="file" i]"#)).any(|input| {
+        let attrs: String = ["name", "id", "accept", "aria-label", "data-qa", "data-test"].iter().filter_map(|a| input.value().attr(a)).collect::<Vec<_>>().join(" ").to_lowercase();
+        let form_text = input.ancestors().filter_map(ElementRef::wrap).find(|e| e.value().name() == "form").map(|f| text_content(f).to_lowercase()).unwrap_or_default();
+        ["resume", "résumé", "cv", "cover"].iter().any(|w| attrs.contains(w)) || form_text.contains("resume") || form_text.contains("résumé") || form_text.contains(" cv")
+    })
 }
 
 /// Finds the first `Person` and notes any `JobPosting`, through arrays and `@graph`.

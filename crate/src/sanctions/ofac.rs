@@ -167,7 +167,8 @@ pub fn parse_sdn(text: &str, file: &str, lossy: bool) -> Result<(Vec<SdnRow>, Ve
             kind,
             programs: parse_programs(&programs_raw),
             programs_raw,
-            remarks: clean(&f[11]),
+            // Untrimmed: sdn_comments.csv continues at exactly the 1,001st character.
+            remarks: if f[11].trim() == "-0-" { String::new() } else { f[11].clone() },
         });
     }
     Ok((rows, skipped))
@@ -299,11 +300,14 @@ pub fn parse_remarks(remarks: &str, complete: bool) -> Remarks {
         ..Remarks::default()
     };
     let mut text = remarks.trim();
-    // The cap cuts mid-item: drop the item after the last separator. A text that ends at a
-    // separator or with the closing full stop is whole.
-    if !complete && text.chars().count() >= REMARKS_CAP && !text.ends_with('.') && !text.ends_with(';') {
+    // At the cap the rest of the remarks is in sdn_comments.csv. The cut usually falls inside
+    // an item ("…Currency A", "…By U.S. "): drop the item after the last separator, unless the
+    // cut fell right after one.
+    if !complete && remarks.chars().count() >= REMARKS_CAP {
         out.truncated = true;
-        text = text.rfind(';').map_or("", |i| &text[..i]);
+        if !text.ends_with(';') {
+            text = text.rfind(';').map_or("", |i| &text[..i]);
+        }
     }
     let text = text.strip_suffix('.').unwrap_or(text);
     for item in text.split(';') {

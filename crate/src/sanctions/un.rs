@@ -168,39 +168,33 @@ fn parse_attrs(s: &str) -> Vec<(String, String)> {
 fn parse_tree(text: &str) -> Element {
     let mut stack: Vec<Element> = vec![Element { name: "#root".into(), ..Element::default() }];
     let mut line = 1usize;
-    let mut rest = text;
-    let advance = |rest: &mut &str, n: usize, line: &mut usize| {
-        *line += rest[..n].matches('\n').count();
-        *rest = &rest[n..];
+    let mut pos = 0usize;
+    let push_text = |stack: &mut Vec<Element>, t: &str| {
+        if let Some(top) = stack.last_mut() {
+            top.text.push_str(t);
+        }
     };
-    while !rest.is_empty() {
+    while pos < text.len() {
+        let rest = &text[pos..];
         let Some(lt) = rest.find('<') else {
-            let t = decode_entities(rest);
-            if let Some(top) = stack.last_mut() {
-                top.text.push_str(&t);
-            }
+            push_text(&mut stack, &decode_entities(rest));
             break;
         };
         if lt > 0 {
-            let t = decode_entities(&rest[..lt]);
-            if let Some(top) = stack.last_mut() {
-                top.text.push_str(&t);
-            }
-            advance(&mut rest, lt, &mut line);
+            push_text(&mut stack, &decode_entities(&rest[..lt]));
+            line += rest[..lt].matches('\n').count();
+            pos += lt;
+            continue;
         }
-        if rest.starts_with("<!--") {
-            let n = rest.find("-->").map_or(rest.len(), |i| i + 3);
-            advance(&mut rest, n, &mut line);
+        // `rest` starts with '<': find how far this markup goes.
+        let consumed = if rest.starts_with("<!--") {
+            rest.find("-->").map_or(rest.len(), |i| i + 3)
         } else if rest.starts_with("<![CDATA[") {
             let end = rest.find("]]>").unwrap_or(rest.len());
-            let t = rest[9..end.max(9)].to_string();
-            if let Some(top) = stack.last_mut() {
-                top.text.push_str(&t);
-            }
-            advance(&mut rest, (end + 3).min(rest.len()), &mut line);
+            push_text(&mut stack, &rest[9..end.max(9)]);
+            (end + 3).min(rest.len())
         } else if rest.starts_with("<?") || rest.starts_with("<!") {
-            let n = rest.find('>').map_or(rest.len(), |i| i + 1);
-            advance(&mut rest, n, &mut line);
+            rest.find('>').map_or(rest.len(), |i| i + 1)
         } else if let Some(after) = rest.strip_prefix("</") {
             let end = after.find('>').unwrap_or(after.len());
             let name = local_name(after[..end].trim());
@@ -217,7 +211,7 @@ fn parse_tree(text: &str) -> Element {
                     }
                 }
             }
-            advance(&mut rest, (end + 3).min(rest.len()), &mut line);
+            (end + 3).min(rest.len())
         } else {
             let end = rest.find('>').unwrap_or(rest.len());
             let inner = &rest[1..end];
@@ -235,8 +229,10 @@ fn parse_tree(text: &str) -> Element {
             } else {
                 stack.push(el);
             }
-            advance(&mut rest, (end + 1).min(rest.len()), &mut line);
-        }
+            (end + 1).min(rest.len())
+        };
+        line += rest[..consumed].matches('\n').count();
+        pos += consumed;
     }
     while stack.len() > 1 {
         let el = stack.pop().unwrap_or_default();
