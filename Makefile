@@ -19,7 +19,7 @@ CLI := target/release/candor
 RUST_SOURCES := $(shell find crate/src crate/packs -type f) crate/Cargo.toml Cargo.toml Cargo.lock
 EXT_SOURCES := $(shell find extension -type f 2>/dev/null) manifest.json tools/build-extension.mjs
 
-.PHONY: all build cli wasm extension demo test test-rust test-wasm test-e2e lint-firefox \
+.PHONY: all build cli wasm extension demo docs test test-rust test-wasm test-e2e lint-firefox \
         setup setup-rust setup-node setup-browser clean bench
 
 all: build demo
@@ -91,6 +91,10 @@ test-e2e: extension setup-browser
 
 lint-firefox: extension
 	web-ext lint --source-dir dist/firefox --self-hosted --warnings-as-errors
+
+# Regenerates the rule catalogue in docs/signals.md from the compiled-in packs.
+docs: $(CLI)
+	node tools/update-catalogue.mjs $(CLI)
 
 clean:
 	rm -rf build dist target/$(WASM_TARGET)

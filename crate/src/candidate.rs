@@ -18,6 +18,16 @@ pub struct FieldText {
     pub text: String,
     /// The element the text came from; `None` for attribute values, JSON-LD and plain text.
     pub node: Option<NodeId>,
+    /// Byte offsets where text from different elements meets between two word characters;
+    /// matching treats them as spaces (see `page::dom::text_with_breaks`).
+    pub breaks: Vec<usize>,
+}
+
+impl FieldText {
+    /// A text with no element boundaries (plain text, attributes, JSON).
+    pub fn plain(field: Field, sub: Option<&'static str>, record: u32, text: String, node: Option<NodeId>) -> FieldText {
+        FieldText { field, sub, record, text, node, breaks: Vec::new() }
+    }
 }
 
 /// A person the page is about.

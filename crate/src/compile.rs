@@ -132,6 +132,19 @@ impl CompiledRule {
     }
 }
 
+/// A rule as catalogues show it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RuleInfo {
+    pub id: String,
+    pub title: String,
+    pub family: Family,
+    pub severity: RuleSeverity,
+    /// `pattern`, `list` or `check <name>`.
+    pub kind: String,
+    pub explain: String,
+    pub sources: Vec<Source>,
+}
+
 pub(crate) struct ListEntryInfo {
     pub value: String,
     pub note: Option<String>,
@@ -279,6 +292,26 @@ impl Rules {
     /// The packs compiled in, in load order.
     pub fn packs(&self) -> &[PackMeta] {
         &self.packs
+    }
+
+    /// Every active rule, for catalogues and `candor rules`.
+    pub fn catalogue(&self) -> Vec<RuleInfo> {
+        self.rules
+            .iter()
+            .map(|r| RuleInfo {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                family: r.family,
+                severity: r.severity,
+                kind: match &r.matcher {
+                    Matcher::Regex(_) => "pattern".into(),
+                    Matcher::List(_) => "list".into(),
+                    Matcher::Check(spec, _) => format!("check {}", spec.name()),
+                },
+                explain: r.explain.clone(),
+                sources: r.sources.clone(),
+            })
+            .collect()
     }
 
     /// Ids of the site adapters.

@@ -61,6 +61,15 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// List the active rules (built-in packs plus --pack): id, family, severity, sources.
+    Rules {
+        /// Extra rule pack to load after the built-in one (repeatable).
+        #[arg(long = "pack", value_name = "FILE")]
+        packs: Vec<PathBuf>,
+        /// Output format: text, json, or markdown (the catalogue in docs/signals.md).
+        #[arg(long, value_enum, default_value_t = CatalogueFormat::Text)]
+        format: CatalogueFormat,
+    },
     /// Check a rule pack; exits 1 if it has errors.
     Lint {
         /// The pack file.
@@ -75,6 +84,13 @@ enum Command {
 enum Format {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CatalogueFormat {
+    Text,
+    Json,
+    Markdown,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -102,6 +118,7 @@ fn main() -> ExitCode {
         Command::Scan { paths, url, packs, format, fail_on, at, no_memory } => scan(&paths, url.as_deref(), &packs, format, fail_on, at, !no_memory),
         Command::Lint { pack, format } => lint_cmd(&pack, format),
         Command::Eval { dir, packs, format } => eval_cmd(&dir, &packs, format),
+        Command::Rules { packs, format } => rules_cmd(&packs, format),
     };
     match result {
         Ok(code) => code,
@@ -170,8 +187,7 @@ fn scan(paths: &[PathBuf], url: Option<&str>, packs: &[PathBuf], format: Format,
         let mut report = if is_text_thread(path, &text) {
             scanner.scan_text(&source, &text)
         } else {
-            let page_url = url.map(str::to_string).or_else(|| url_comment(&text));
-            scanner.scan_html(&source, page_url.as_deref(), &text)
+            scanner.scan_html(&source, url, &text)
         };
         remember(&mut memory, &mut report, &source, seen_at);
         reports.push(report);
@@ -205,26 +221,6 @@ fn emit(s: &str) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }
-}
-
-/// The URL a saved page came from, from a comment near the top: our own
-/// `<!-- candor-url: https://… -->`, or the `<!-- saved from url=(0054)https://… -->` mark that
-/// browsers write when saving a page.
-fn url_comment(html: &str) -> Option<String> {
-    let mut end = html.len().min(4096);
-    while !html.is_char_boundary(end) {
-        end -= 1;
-    }
-    let head = &html[..end];
-    let after = |marker: &str| head.find(marker).map(|i| &head[i + marker.len()..]);
-    if let Some(rest) = after("candor-url:") {
-        let url = rest[..rest.find("-->")?].trim();
-        return (!url.is_empty()).then(|| url.to_string());
-    }
-    let rest = after("saved from url=")?;
-    let rest = rest.strip_prefix('(').and_then(|r| r.split_once(')')).map_or(rest, |(_, r)| r);
-    let url = rest[..rest.find("-->")?].trim();
-    url.starts_with("http").then(|| url.to_string())
 }
 
 fn render_report(r: &Report, out: &mut String) {
@@ -293,7 +289,7 @@ fn eval_cmd(dir: &Path, packs: &[PathBuf], format: Format) -> Result<ExitCode> {
         let text = read(&path)?;
         let source = path.display().to_string();
         let scanner = Scanner::new(&rules).with_memory(Some(&memory));
-        let mut report = if is_text_thread(&path, &text) { scanner.scan_text(&source, &text) } else { scanner.scan_html(&source, url_comment(&text).as_deref(), &text) };
+        let mut report = if is_text_thread(&path, &text) { scanner.scan_text(&source, &text) } else { scanner.scan_html(&source, None, &text) };
         remember(&mut memory, &mut report, &source, 0);
         scored.push((item, report));
     }
@@ -302,6 +298,41 @@ fn eval_cmd(dir: &Path, packs: &[PathBuf], format: Format) -> Result<ExitCode> {
         Format::Json => emit(&(serde_json::to_string_pretty(&metrics)? + "\n"))?,
         Format::Text => emit(&metrics.render())?,
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn rules_cmd(packs: &[PathBuf], format: CatalogueFormat) -> Result<ExitCode> {
+    use std::fmt::Write;
+    let rules = compiler_with(packs)?.build();
+    let catalogue = rules.catalogue();
+    let mut out = String::new();
+    match format {
+        CatalogueFormat::Json => out = serde_json::to_string_pretty(&catalogue)? + "\n",
+        CatalogueFormat::Text => {
+            for r in &catalogue {
+                let _ = writeln!(out, "{:<34} {:<14} {:<9} {}", r.id, r.family.as_str(), r.severity.as_str(), r.title);
+            }
+            let _ = writeln!(out, "{} rules", catalogue.len());
+        }
+        CatalogueFormat::Markdown => {
+            let _ = writeln!(out, "| rule | family | severity | how | what it flags | sources |\n|---|---|---|---|---|---|");
+            for r in &catalogue {
+                let cites: Vec<String> = r
+                    .sources
+                    .iter()
+                    .map(|s| match (&s.url, &s.date) {
+                        (Some(u), Some(d)) => format!("[{}]({u}) {d}", s.id),
+                        (Some(u), None) => format!("[{}]({u})", s.id),
+                        (None, Some(d)) => format!("{} {d}", s.id),
+                        (None, None) => s.id.clone(),
+                    })
+                    .collect();
+                let esc = |t: &str| t.replace('|', "\\|");
+                let _ = writeln!(out, "| `{}` | {} | {} | {} | {} | {} |", r.id, r.family.as_str(), r.severity.as_str(), r.kind, esc(&r.title), cites.join("; "));
+            }
+        }
+    }
+    emit(&out)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -96,7 +96,13 @@ pub fn normalise_email(e: &str) -> String {
 }
 
 /// Phone normalisation: digits only, international prefix `00` as `+`; at least 8 digits.
+/// Runs of years ("2016 - 2020", "2010-2012", résumé dates) are not phone numbers.
 pub fn normalise_phone(p: &str) -> Option<String> {
+    let mut groups = p.split(|c: char| !c.is_ascii_digit()).filter(|g| !g.is_empty()).peekable();
+    let is_year = |g: &str| g.len() == 4 && (g.starts_with("19") || g.starts_with("20"));
+    if groups.peek().is_some() && groups.all(is_year) {
+        return None;
+    }
     let digits: String = p.chars().filter(char::is_ascii_digit).collect();
     let digits = digits.strip_prefix("00").map(str::to_string).unwrap_or(digits);
     (8..=15).contains(&digits.len()).then_some(digits)
@@ -209,7 +215,10 @@ pub fn reuse_hits(c: &Candidate, memory: &Memory, key: &str, min_text_similarity
                 let start = t.len() - t.trim_start().len();
                 out.push((i, start, t.trim_end().len().max(start), format!("{who}: {:.0}% the same text", r.similarity * 100.0)));
             }
-        } else if let Some((_, i, s, e)) = spans.iter().find(|(id, ..)| r.other.fingerprint.identifiers.contains(id)) {
+        } else if let Some((_, i, s, e)) = spans
+            .iter()
+            .find(|(id, ..)| id.split(':').next() == Some(r.kind) && r.other.fingerprint.identifiers.contains(id))
+        {
             out.push((*i, *s, *e, format!("{who}: the same {}", r.kind)));
         }
     }
@@ -272,7 +281,7 @@ mod tests {
     use crate::candidate::FieldText;
 
     fn cand(name: &str, contacts: &str, bio: &str) -> Candidate {
-        let t = |field, text: &str| FieldText { field, sub: None, record: 0, text: text.into(), node: None };
+        let t = |field, text: &str| FieldText { field, sub: None, record: 0, text: text.into(), node: None, breaks: Vec::new() };
         Candidate { name: Some(name.into()), texts: vec![t(Field::Contacts, contacts), t(Field::Bio, bio)], ..Default::default() }
     }
 
@@ -297,6 +306,30 @@ mod tests {
         assert_eq!(normalise_phone("+1 (415) 555-0134"), Some("14155550134".into()));
         assert_eq!(normalise_phone("0044 20 7946 0958"), Some("442079460958".into()));
         assert_eq!(normalise_phone("2024"), None);
+        // Résumé date ranges match the phone pattern but are not phone numbers.
+        assert_eq!(normalise_phone("2016 - 2020"), None);
+        assert_eq!(normalise_phone("2010-2012"), None);
+        assert_eq!(normalise_phone("1998 2003 2011"), None);
+        assert_eq!(normalise_phone("+1 2016 2020"), Some("120162020".into()));
+    }
+
+    #[test]
+    fn resume_dates_are_not_shared_phones() {
+        let key = b"install-secret";
+        let a = cand("Sofia Marin", "sofia@example.net", "Lakefront Media, 2016 - 2020: dashboards. Beacon, 2010-2012.");
+        let b = cand("Omar Haddad", "omar@example.org", "Harbor Labs, 2016 - 2020: payments. Delta, 2010-2012.");
+        let fa = fingerprint(&a, key);
+        assert!(fa.identifiers.iter().all(|i| !i.starts_with("phone:")), "{fa:?}");
+        let memory = Memory { key: key.to_vec(), entries: vec![MemoryEntry { key: "greenhouse:1".into(), name: a.name.clone(), site: "greenhouse".into(), url: None, seen_at: 1_700_000_000, fingerprint: fa }] };
+        assert!(reuse_hits(&b, &memory, "greenhouse:2", 0.8).is_empty());
+        // A shared e-mail is shown on the e-mail itself, whatever else the profiles share.
+        let c = cand("Dana Ruiz", "sofia@example.net, +1 312 555 0164", "Hello.");
+        let memory = Memory { entries: vec![MemoryEntry { fingerprint: fingerprint(&cand("Sofia Marin", "sofia@example.net, +1 312 555 0164", "Hi."), key), ..memory.entries[0].clone() }], ..memory };
+        let hits = reuse_hits(&c, &memory, "greenhouse:3", 0.8);
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        let (i, s, e, detail) = &hits[0];
+        assert!(detail.ends_with("the same email"), "{detail}");
+        assert_eq!(&c.texts[*i].text[*s..*e], "sofia@example.net");
     }
 
     #[test]

@@ -57,8 +57,9 @@ impl<'r> Scanner<'r> {
         self
     }
 
-    /// Scans an HTML page. `url` picks the site adapter; without it the page's canonical link or
-    /// `og:url` is used, and failing that the generic adapter.
+    /// Scans an HTML page. `url` picks the site adapter; without it a `<!-- candor-url: … -->`
+    /// or `<!-- saved from url=… -->` comment, the page's canonical link or `og:url` is used,
+    /// and failing that the generic adapter.
     pub fn scan_html(&self, source: &str, url: Option<&str>, html: &str) -> Report {
         let mut notices = Vec::new();
         let mut html_owned;
@@ -70,7 +71,7 @@ impl<'r> Scanner<'r> {
             notices.push(Notice::new(notice::HTML_TRUNCATED, format!("the page is larger than {} MiB; only the first {} MiB were scanned", MAX_HTML_BYTES >> 20, MAX_HTML_BYTES >> 20)));
         }
         let doc = Html::parse_document(html);
-        let url = url.map(str::to_string).or_else(|| page_url(&doc));
+        let url = url.map(str::to_string).or_else(|| crate::page::url_comment(html)).or_else(|| page_url(&doc));
         let parsed = url.as_deref().and_then(WebUrl::parse);
         let mut page = self.extract(&doc, parsed.as_ref());
         notices.append(&mut page.notices);
@@ -210,7 +211,10 @@ impl<'r> Scanner<'r> {
         }
         let mut candidates_buf: Vec<u32> = Vec::new();
         for ft in &c.texts {
-            self.rules_for_text(partition, &ft.text, &mut candidates_buf);
+            let (matching, offsets) = matching_text(ft);
+            let to_original = |i: usize| offsets.as_ref().map_or(i, |m| m.get(i).copied().unwrap_or(ft.text.len()));
+            let matching = matching.as_ref();
+            self.rules_for_text(partition, matching, &mut candidates_buf);
             for &ri in &candidates_buf {
                 let rule = &self.rules.rules[ri as usize];
                 if !rule.targets(ft.field, ft.sub) {
@@ -218,14 +222,15 @@ impl<'r> Scanner<'r> {
                 }
                 let found = match &rule.matcher {
                     Matcher::Regex(re) => re
-                        .find_iter(&ft.text)
+                        .find_iter(matching)
                         .filter(|m| !m.is_empty())
                         .take(MAX_MATCHES_PER_TEXT)
                         .map(|m| (m.start(), m.end(), None))
                         .collect::<Vec<_>>(),
-                    Matcher::List(li) => list_matches(&self.rules.lists[*li], &ft.text),
+                    Matcher::List(li) => list_matches(&self.rules.lists[*li], matching),
                     Matcher::Check(..) => continue,
                 };
+                let found: Vec<_> = found.into_iter().map(|(s, e, d)| (to_original(s), to_original(e), d)).filter(|(s, e, _)| s < e).collect();
                 if found.is_empty() {
                     continue;
                 }
@@ -316,6 +321,28 @@ impl<'r> Scanner<'r> {
         out.sort_unstable();
         out.dedup();
     }
+}
+
+/// The text rules match against: the field text with a space at each element boundary between
+/// two words, and the map from its byte offsets back to the field text's (`None` when equal).
+fn matching_text(ft: &FieldText) -> (std::borrow::Cow<'_, str>, Option<Vec<usize>>) {
+    if ft.breaks.is_empty() {
+        return (std::borrow::Cow::Borrowed(&ft.text), None);
+    }
+    let mut out = String::with_capacity(ft.text.len() + ft.breaks.len());
+    let mut map = Vec::with_capacity(ft.text.len() + ft.breaks.len() + 1);
+    let mut last = 0;
+    for &b in &ft.breaks {
+        out.push_str(&ft.text[last..b]);
+        map.extend(last..b);
+        out.push(' ');
+        map.push(b);
+        last = b;
+    }
+    out.push_str(&ft.text[last..]);
+    map.extend(last..ft.text.len());
+    map.push(ft.text.len());
+    (std::borrow::Cow::Owned(out), Some(map))
 }
 
 fn list_matches(list: &CompiledList, text: &str) -> Vec<(usize, usize, Option<String>)> {

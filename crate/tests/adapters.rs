@@ -172,3 +172,31 @@ fn documented_example_pack_works() {
     let r = Scanner::new(&rules).scan_html("t", Some("https://ats.acme.example/careers/9"), html);
     assert!(r.candidates.is_empty());
 }
+
+#[test]
+fn element_boundaries_separate_words_and_highlights_stay_exact() {
+    let pack = r#"{"candor_pack": 1, "id": "tg", "title": "T", "publisher": "P", "version": "1",
+      "sources": {"S1": {"title": "S", "publisher": "P"}},
+      "sites": [{"id": "chat2", "name": "Chat", "hosts": ["chat2.test"], "pages": [
+        {"kind": "no_candidate", "url": "^/$"},
+        {"kind": "messages", "url": "^/c/", "fields": {"name": "h1", "messages": {"selector": ".m", "fields": {"text": ".t"}}}}]}],
+      "rules": [{"id": "tg.broken", "title": "t", "family": "messaging", "severity": "high", "pattern": "(?i)\\bwebcam is broken\\b", "explain": "e", "sources": ["S1"]}]}"#;
+    let mut c = Compiler::new();
+    c.add_pack(pack).unwrap();
+    let rules = c.build();
+    let html = r#"<html><body><h1>Ana</h1><div class=m><div class=t>Sorry, my webcam is broken<span class=time>16:31</span></div></div></body></html>"#;
+    let r = Scanner::new(&rules).scan_html("t", Some("https://chat2.test/c/1"), html);
+    let f = &r.candidates[0].findings[0];
+    assert_eq!(f.evidence[0].text, "webcam is broken");
+    assert_eq!((f.evidence[0].start, f.evidence[0].end), (Some(10), Some(26)));
+    // A known page with nobody on it: no candidate and no generic fallback.
+    let r = Scanner::new(&rules).scan_html("t", Some("https://chat2.test/"), html);
+    assert_eq!((r.adapter.as_str(), r.page_kind.as_str(), r.candidates.len()), ("chat2", "unknown", 0));
+}
+
+#[test]
+fn saved_from_comments_are_read_by_the_library_too() {
+    let rules = Compiler::with_builtin().build();
+    let html = "<!-- saved from url=(0047)https://job-boards.greenhouse.io/acme/jobs/12 -->\n<html><body><h1>Engineer</h1></body></html>";
+    assert_eq!(Scanner::new(&rules).scan_html("t", None, html).page_kind.as_str(), "job_posting");
+}

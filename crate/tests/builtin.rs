@@ -50,3 +50,12 @@ fn builtin_pack_scores_no_protected_characteristic() {
         }
     }
 }
+
+/// docs/signals.md lists every active built-in rule (regenerate with `make docs`).
+#[test]
+fn the_signal_catalogue_is_current() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/signals.md")).unwrap();
+    let rules = Compiler::with_builtin().build();
+    let missing: Vec<String> = rules.catalogue().into_iter().map(|r| r.id).filter(|id| !doc.contains(&format!("`{id}`"))).collect();
+    assert!(missing.is_empty(), "docs/signals.md is missing {missing:?}: run `make docs`");
+}

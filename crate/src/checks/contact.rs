@@ -145,7 +145,7 @@ mod tests {
     use crate::candidate::FieldText;
 
     fn contacts(name: &str, text: &str) -> Candidate {
-        Candidate { name: Some(name.into()), texts: vec![FieldText { field: Field::Contacts, sub: None, record: 0, text: text.into(), node: None }], ..Default::default() }
+        Candidate { name: Some(name.into()), texts: vec![FieldText { field: Field::Contacts, sub: None, record: 0, text: text.into(), node: None, breaks: Vec::new() }], ..Default::default() }
     }
 
     #[test]
@@ -160,7 +160,7 @@ mod tests {
     #[test]
     fn lookalikes_but_not_siblings() {
         let known = crate::compile::compile_list_for_tests(&["cisco.com", "morganstanley.com", "microsoft.com", "google.com"]);
-        let c = |t: &str| Candidate { texts: vec![FieldText { field: Field::Contacts, sub: None, record: 0, text: t.into(), node: None }], ..Default::default() };
+        let c = |t: &str| Candidate { texts: vec![FieldText { field: Field::Contacts, sub: None, record: 0, text: t.into(), node: None, breaks: Vec::new() }], ..Default::default() };
         let hits = |t: &str| lookalike_domains(&c(t), &known, 2, &|_| true).len();
         assert_eq!(hits("hr@micros0ft.com"), 1);
         assert_eq!(hits("ref@google-careers.net"), 1);

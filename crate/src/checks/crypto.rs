@@ -158,7 +158,7 @@ mod tests {
         use crate::candidate::FieldText;
         use crate::field::Field;
         let text = "USDT TRC20: TNPeeaaFB7K9cmo4uQpcU32zGK8G1NYqeL, commit 3f2a9c1d7e5b4a6c8d0e1f2a3b4c5d6e7f8a9b0c1d2e";
-        let c = Candidate { texts: vec![FieldText { field: Field::Messages, sub: Some("text"), record: 0, text: text.into(), node: None }], ..Default::default() };
+        let c = Candidate { texts: vec![FieldText { field: Field::Messages, sub: Some("text"), record: 0, text: text.into(), node: None, breaks: Vec::new() }], ..Default::default() };
         let hits = addresses(&c, &|_| true);
         assert_eq!(hits.len(), 1);
         assert_eq!(&text[hits[0].start..hits[0].end], "TNPeeaaFB7K9cmo4uQpcU32zGK8G1NYqeL");

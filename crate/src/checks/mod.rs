@@ -135,6 +135,20 @@ impl CheckSpec {
         }
     }
 
+    /// The check's name in packs.
+    pub fn name(&self) -> &'static str {
+        match self {
+            CheckSpec::LocalTimeMismatch { .. } => "local_time_mismatch",
+            CheckSpec::TimelineOverlap { .. } => "timeline_overlap",
+            CheckSpec::CryptoAddress => "crypto_address",
+            CheckSpec::ReviewBurst { .. } => "review_burst",
+            CheckSpec::DuplicateProposals { .. } => "duplicate_proposals",
+            CheckSpec::EmailNameMismatch => "email_name_mismatch",
+            CheckSpec::LookalikeDomain { .. } => "lookalike_domain",
+            CheckSpec::PersonaReuse { .. } => "persona_reuse",
+        }
+    }
+
     /// Names of pack lists this check reads, so the compiler can resolve and verify them.
     pub fn lists(&self) -> Vec<&str> {
         match self {

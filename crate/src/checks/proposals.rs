@@ -60,7 +60,7 @@ mod tests {
     use crate::candidate::FieldText;
 
     fn applicant(name: &str, letter: &str) -> Candidate {
-        Candidate { name: Some(name.into()), texts: vec![FieldText { field: Field::Proposals, sub: Some("text"), record: 0, text: letter.into(), node: None }], ..Default::default() }
+        Candidate { name: Some(name.into()), texts: vec![FieldText { field: Field::Proposals, sub: Some("text"), record: 0, text: letter.into(), node: None, breaks: Vec::new() }], ..Default::default() }
     }
 
     #[test]

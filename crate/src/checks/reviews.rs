@@ -95,7 +95,7 @@ mod tests {
         let mut texts = Vec::new();
         for (i, (client, date, rating)) in items.iter().enumerate() {
             for (sub, text) in [("client", client), ("date", date), ("rating", rating)] {
-                texts.push(FieldText { field: Field::Reviews, sub: Some(sub), record: i as u32, text: text.to_string(), node: None });
+                texts.push(FieldText { field: Field::Reviews, sub: Some(sub), record: i as u32, text: text.to_string(), node: None, breaks: Vec::new() });
             }
         }
         Candidate { texts, ..Default::default() }

@@ -354,7 +354,7 @@ mod tests {
     use crate::candidate::FieldText;
 
     fn cand(loc: &str, local: &str) -> Candidate {
-        let t = |field, text: &str| FieldText { field, sub: None, record: 0, text: text.into(), node: None };
+        let t = |field, text: &str| FieldText { field, sub: None, record: 0, text: text.into(), node: None, breaks: Vec::new() };
         Candidate { texts: vec![t(Field::Location, loc), t(Field::LocalTime, local)], ..Default::default() }
     }
 

@@ -157,8 +157,8 @@ mod tests {
     fn exp(records: &[(&str, &str)]) -> Candidate {
         let mut texts = Vec::new();
         for (i, (employer, dates)) in records.iter().enumerate() {
-            texts.push(FieldText { field: Field::Experience, sub: Some("employer"), record: i as u32, text: employer.to_string(), node: None });
-            texts.push(FieldText { field: Field::Experience, sub: Some("dates"), record: i as u32, text: dates.to_string(), node: None });
+            texts.push(FieldText { field: Field::Experience, sub: Some("employer"), record: i as u32, text: employer.to_string(), node: None, breaks: Vec::new() });
+            texts.push(FieldText { field: Field::Experience, sub: Some("dates"), record: i as u32, text: dates.to_string(), node: None, breaks: Vec::new() });
         }
         Candidate { texts, ..Default::default() }
     }

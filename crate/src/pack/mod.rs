@@ -110,6 +110,8 @@ pub enum PageKind {
     CandidateList,
     Messages,
     JobPosting,
+    /// Pages that show no candidate (dashboards, settings, a chat list with no chat open), and
+    /// pages the generic adapter could not classify.
     Unknown,
 }
 
@@ -120,6 +122,9 @@ impl PageKind {
             "candidate_list" => PageKind::CandidateList,
             "messages" => PageKind::Messages,
             "job_posting" => PageKind::JobPosting,
+            // A page of the site known to show no candidate: reported as `unknown`, and the
+            // generic adapter does not run on it.
+            "no_candidate" => PageKind::Unknown,
             _ => return None,
         })
     }

@@ -531,7 +531,7 @@ impl Ctx {
         let kind = kind_src.as_deref().and_then(|k| {
             let kind = PageKind::parse(k);
             if kind.is_none() {
-                self.report(Code::InvalidValue, &child(ptr, "kind"), format!("page kind \"{k}\" must be candidate, candidate_list, messages or job_posting"));
+                self.report(Code::InvalidValue, &child(ptr, "kind"), format!("page kind \"{k}\" must be candidate, candidate_list, messages, job_posting or no_candidate"));
             }
             kind
         });
@@ -557,8 +557,8 @@ impl Ctx {
                 }
             }
         }
-        if kind == Some(PageKind::JobPosting) && !fields.is_empty() {
-            self.report(Code::InvalidValue, &child(ptr, "fields"), "a job_posting page has no candidate, so it takes no fields");
+        if matches!(kind, Some(PageKind::JobPosting | PageKind::Unknown)) && !fields.is_empty() {
+            self.report(Code::InvalidValue, &child(ptr, "fields"), "a job_posting or no_candidate page has no candidate, so it takes no fields");
         }
         Some(PageSpec { kind: kind?, url, detect, rows, fields })
     }

@@ -40,6 +40,30 @@ pub fn text_content(el: ElementRef) -> String {
     el.text().collect()
 }
 
+/// `textContent` plus the byte offsets where two text nodes from different elements meet
+/// between two letters or digits: `<p>broken<span>16:31</span></p>` reads "broken16:31" in the
+/// DOM, but a word ends at the element boundary. Matching treats each such offset as a space;
+/// evidence offsets stay in `textContent` terms, so highlights line up with the live page.
+pub fn text_with_breaks(el: ElementRef) -> (String, Vec<usize>) {
+    let mut text = String::new();
+    let mut breaks = Vec::new();
+    let mut last_parent = None;
+    for node in el.descendants() {
+        if let Node::Text(t) = node.value() {
+            let parent = node.parent().map(|p| p.id());
+            if !t.is_empty() {
+                let joins_words = text.chars().next_back().is_some_and(char::is_alphanumeric) && t.chars().next().is_some_and(char::is_alphanumeric);
+                if joins_words && parent != last_parent {
+                    breaks.push(text.len());
+                }
+                text.push_str(t);
+                last_parent = parent;
+            }
+        }
+    }
+    (text, breaks)
+}
+
 /// Cuts `s` to at most `max` bytes on a character boundary; returns whether it cut.
 pub fn truncate_at(s: &mut String, max: usize) -> bool {
     if s.len() <= max {
@@ -70,6 +94,15 @@ mod tests {
         );
         let p = doc.select(&Selector::parse("#x").unwrap()).next().unwrap();
         assert_eq!(element_path(&doc, p.id()), Some(vec![1, 1]));
+    }
+
+    #[test]
+    fn element_boundaries_between_words() {
+        let doc = Html::parse_fragment("<div id=m>my webcam is broken<span class=t>16:31</span> ok<b>a</b>b</div>");
+        let el = doc.select(&Selector::parse("#m").unwrap()).next().unwrap();
+        let (text, breaks) = text_with_breaks(el);
+        assert_eq!(text, "my webcam is broken16:31 oka b".replace("oka b", "okab"));
+        assert_eq!(breaks, vec![19, 27, 28]);
     }
 
     #[test]

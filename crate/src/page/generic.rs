@@ -7,7 +7,7 @@
 //! (`<div>text<div>…</div></div>`) is not read; only leaf blocks are, so that no text is scanned
 //! twice.
 
-use super::dom::{is_own_element, text_content, truncate_at};
+use super::dom::{is_own_element, text_content, text_with_breaks, truncate_at};
 use super::{notice, MAX_BLOCKS, MAX_FIELD_TEXT};
 use crate::candidate::{clean_text, Candidate, FieldText, Notice};
 use crate::field::Field;
@@ -62,7 +62,7 @@ pub fn read(doc: &Html) -> (PageKind, Vec<Candidate>, Vec<Notice>) {
         }
         let mut push = |field, text: Option<String>| {
             if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
-                c.texts.push(FieldText { field, sub: None, record: 0, text, node: None });
+                c.texts.push(FieldText { field, sub: None, record: 0, text, node: None, breaks: Vec::new() });
             }
         };
         push(Field::Headline, json_text("jobTitle"));
@@ -86,9 +86,9 @@ pub fn read(doc: &Html) -> (PageKind, Vec<Candidate>, Vec<Notice>) {
         let href = a.value().attr("href").unwrap_or("");
         let value = href.split_once(':').map_or("", |(_, v)| v).split('?').next().unwrap_or("");
         if !text.trim().is_empty() && text.contains(value.trim()) {
-            c.texts.push(FieldText { field: Field::Contacts, sub: None, record: 0, text, node: Some(a.id()) });
+            c.texts.push(FieldText { field: Field::Contacts, sub: None, record: 0, text, node: Some(a.id()), breaks: Vec::new() });
         } else if !value.trim().is_empty() {
-            c.texts.push(FieldText { field: Field::Contacts, sub: None, record: 0, text: value.to_string(), node: None });
+            c.texts.push(FieldText { field: Field::Contacts, sub: None, record: 0, text: value.to_string(), node: None, breaks: Vec::new() });
         }
     }
 
@@ -98,14 +98,15 @@ pub fn read(doc: &Html) -> (PageKind, Vec<Candidate>, Vec<Notice>) {
     }
     for (record, id) in blocks.into_iter().take(MAX_BLOCKS).enumerate() {
         let Some(el) = doc.tree.get(id).and_then(ElementRef::wrap) else { continue };
-        let mut text = text_content(el);
+        let (mut text, mut breaks) = text_with_breaks(el);
         if text.trim().is_empty() {
             continue;
         }
         if truncate_at(&mut text, MAX_FIELD_TEXT) {
             notices.push(Notice::new(notice::TEXT_TRUNCATED, format!("a text block was cut to {MAX_FIELD_TEXT} bytes")));
+            breaks.retain(|b| *b < text.len());
         }
-        c.texts.push(FieldText { field: Field::Text, sub: None, record: record as u32, text, node: Some(id) });
+        c.texts.push(FieldText { field: Field::Text, sub: None, record: record as u32, text, node: Some(id), breaks });
     }
 
     let kind = if person.is_some() { PageKind::Candidate } else { PageKind::Unknown };

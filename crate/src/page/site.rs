@@ -1,6 +1,6 @@
 //! Data-driven site adapters: a pack's `sites` entries applied to a parsed document.
 
-use super::dom::{text_content, truncate_at};
+use super::dom::{text_content, text_with_breaks, truncate_at};
 use super::{notice, MAX_CANDIDATES, MAX_FIELD_TEXT};
 use crate::candidate::{clean_text, Candidate, FieldText, Notice};
 use crate::field::Field;
@@ -172,18 +172,27 @@ fn push_css(c: &mut Candidate, field: Field, sub: Option<&'static str>, record: 
                 push_text(c, field, sub, record, v.to_string(), None, notices);
             }
         }
-        None => push_text(c, field, sub, record, text_content(el), Some(el.id()), notices),
+        None => {
+            let (text, breaks) = text_with_breaks(el);
+            push_text_with_breaks(c, field, sub, record, text, breaks, Some(el.id()), notices);
+        }
     }
 }
 
-fn push_text(c: &mut Candidate, field: Field, sub: Option<&'static str>, record: u32, mut text: String, node: Option<NodeId>, notices: &mut Vec<Notice>) {
+fn push_text(c: &mut Candidate, field: Field, sub: Option<&'static str>, record: u32, text: String, node: Option<NodeId>, notices: &mut Vec<Notice>) {
+    push_text_with_breaks(c, field, sub, record, text, Vec::new(), node, notices);
+}
+
+#[allow(clippy::too_many_arguments)]
+fn push_text_with_breaks(c: &mut Candidate, field: Field, sub: Option<&'static str>, record: u32, mut text: String, mut breaks: Vec<usize>, node: Option<NodeId>, notices: &mut Vec<Notice>) {
     if text.trim().is_empty() {
         return;
     }
     if truncate_at(&mut text, MAX_FIELD_TEXT) {
         notices.push(Notice::new(notice::TEXT_TRUNCATED, format!("a {field} value was cut to {MAX_FIELD_TEXT} bytes")));
+        breaks.retain(|b| *b < text.len());
     }
-    c.texts.push(FieldText { field, sub, record, text, node });
+    c.texts.push(FieldText { field, sub, record, text, node, breaks });
 }
 
 /// Only the candidate's own messages describe the candidate: the recruiter's messages ("please

@@ -55,7 +55,7 @@ pub fn read(text: &str) -> Candidate {
         if m.author.as_deref().is_some_and(|a| Some(a) != c.name.as_deref()) {
             continue;
         }
-        let mut push = |sub: &'static str, text: String| c.texts.push(FieldText { field: Field::Messages, sub: Some(sub), record, text, node: None });
+        let mut push = |sub: &'static str, text: String| c.texts.push(FieldText { field: Field::Messages, sub: Some(sub), record, text, node: None, breaks: Vec::new() });
         if let Some(a) = m.author {
             push("author", a);
         }

@@ -21,7 +21,9 @@
 //! 5. scores Σ sim × (wₐ + w_b) over the pairs divided by the weight of **all** tokens on both
 //!    sides, so an unmatched distinctive token on either side pulls the score down;
 //! 6. caps the score at 0.5 unless at least one distinctive, non-numeric token pair matches at
-//!    0.9 or better — a shared "CORP", "Korea" or "Star Technology" alone never makes a match.
+//!    0.9 or better — a shared "CORP", "Korea" or "Global IT Solutions" alone never makes a
+//!    match — and at 0.85 when the distinctive words matched total fewer than five letters
+//!    ("Hana Bank" against "HANA BANKING"). Names with exactly the same words score 1.0.
 //!
 //! The scores are for ranking and thresholding organisation names. Person names are a different
 //! problem (stolen and synthetic identities, transliteration); Candor keeps person-name
@@ -284,6 +286,10 @@ pub fn name_similarity(a: &str, b: &str) -> f64 {
     if ta.is_empty() || tb.is_empty() {
         return 0.0;
     }
+    if ta == tb {
+        // The same words: a name match whatever they are, unless they are all filler.
+        return if ta.iter().any(Token::is_anchor) { 1.0 } else { 0.5 };
+    }
     merge_split_words(&mut ta, &tb);
     merge_split_words(&mut tb, &ta);
     let total: f64 = ta.iter().chain(&tb).map(Token::weight).sum();
@@ -304,7 +310,8 @@ pub fn name_similarity(a: &str, b: &str) -> f64 {
     let mut used_a = vec![false; ta.len()];
     let mut used_b = vec![false; tb.len()];
     let mut matched = 0.0;
-    let mut anchored = false;
+    // Letters of the distinctive words matched at 0.9 or better.
+    let mut anchor_letters = 0usize;
     for (gain, s, i, j) in pairs {
         if used_a[i] || used_b[j] {
             continue;
@@ -313,14 +320,16 @@ pub fn name_similarity(a: &str, b: &str) -> f64 {
         used_b[j] = true;
         matched += gain;
         if s >= 0.9 && ta[i].is_anchor() && tb[j].is_anchor() {
-            anchored = true;
+            anchor_letters += ta[i].text.chars().count().min(tb[j].text.chars().count());
         }
     }
     let score = (matched / total).clamp(0.0, 1.0);
-    if anchored {
-        score
-    } else {
-        score.min(0.5)
+    match anchor_letters {
+        0 => score.min(0.5),
+        // One short word in common ("Hana Bank" / "HANA BANKING") is thin evidence for a
+        // near-match; equal names returned 1.0 above.
+        1..=4 => score.min(0.85),
+        _ => score,
     }
 }
 

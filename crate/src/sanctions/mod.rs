@@ -356,24 +356,72 @@ fn name_forms(name: &str) -> Vec<(String, bool)> {
     out
 }
 
-/// Whether a name is distinctive enough for a critical whole-word match: it has a distinctive
-/// word of three letters or more, and it is three words or longer, or two words one of which
-/// is a distinctive word of four letters or more, or one distinctive word of seven letters or
-/// more. "Office 39", "RGB", "Apollon" are not; "Korea Osong Shipping", "Alis LLC", "Kimsuky"
-/// are.
+/// Everyday English words that recur in company, vessel and government-body names ("Liberty
+/// Shipping", "Always Smooth", "Ministry of Public Security", "First Credit Bank"). A name whose
+/// distinctive words are all of this kind is common to many unrelated organisations, in many
+/// countries. Lowercase.
+pub const COMMON_WORDS: &[&str] = &[
+    // government and public bodies
+    "ministry", "state", "security", "public", "national", "defense", "defence", "commission", "command",
+    "military", "labor", "labour", "planning", "affairs", "central", "organization", "organisation",
+    "guidance", "agricultural", "agriculture", "foreign", "external", "people", "army", "navy", "air",
+    "force", "forces", "armed", "party", "workers", "worker", "political", "administration", "academy",
+    "university", "college", "school", "science", "sciences", "natural", "atomic", "oil", "crude",
+    "petroleum", "transport", "transportation", "land", "sea", "railway", "mining", "metal", "metals",
+    "material", "materials", "insurance", "resources", "customs", "police", "justice", "health", "education",
+    "culture", "sports", "post", "telecommunications", "communications", "radio", "television", "power",
+    "electric", "electricity", "water", "food", "chemical", "chemicals", "steel", "iron", "coal", "gas",
+    "fuel", "machine", "machines", "tools", "forestry", "fisheries", "fishery", "fishing", "farm",
+    "farming", "prison", "prisons", "correctional", "economy", "second", "third", "first", "fourth", "fifth",
+    "division", "section", "affiliated", "united", "unity", "union", "federation", "council", "assembly",
+    "supreme", "people's", "peoples", "revolutionary", "liberation", "guard", "guards", "special",
+    // everyday words in company and vessel names
+    "liberty", "good", "always", "smooth", "everlasting", "empire", "brilliance", "brilliant", "transatlantic",
+    "ocean", "oceanic", "east", "west", "eastern", "western", "new", "great", "grand", "royal", "victory",
+    "glory", "orient", "oriental", "treasure", "bridge", "calm", "pearl", "dawn", "hidden", "peace",
+    "patriot", "smart", "bright", "sun", "sunny", "sunrise", "sunshine", "silver", "gold", "golden",
+    "star", "stars", "lucky", "luck", "hope", "future", "fortune", "prime", "alpha", "delta", "omega",
+    "phoenix", "dragon", "tiger", "eagle", "lion", "crown", "diamond", "crystal", "harmony", "paradise",
+    "rainbow", "horizon", "summit", "pioneer", "progress", "success", "express", "green", "blue", "red",
+    "white", "black", "pine", "river", "mountain", "valley", "island", "harbor", "harbour", "port",
+    "coast", "bay", "sky", "cloud", "light", "moon", "breeze", "wind", "wave", "waves", "fleet", "ship",
+    "ships", "vessel", "cargo", "freight", "tanker", "line", "lines", "link", "way", "world", "universal",
+    "general", "modern", "advanced", "best", "top", "happy", "honest", "friendship", "siblings", "brothers",
+    "family", "home", "city", "town", "village", "art", "arts", "expo", "cartoon", "animation", "film",
+    "foods", "trading", "real", "estate", "property", "properties", "hotel", "travel", "tours", "tour",
+    "far", "falcon", "pacific", "atlantic", "euro", "trans", "king", "swan", "premier", "classic",
+];
+
+/// Function words that add nothing to a name.
+const FUNCTION_WORDS: &[&str] = &[
+    "of", "the", "and", "for", "in", "on", "at", "by", "to", "de", "la", "le", "les", "del", "der", "die",
+    "das", "y", "et", "und", "da", "do", "du",
+];
+
+/// Whether a name is distinctive enough for a critical whole-word match. Function words aside:
+///
+/// * with a distinctive word (not generic business filler, not a place, not an everyday English
+///   word; three letters or more): three words or longer; or two words one of which is such a
+///   word of four letters or more; or one such word of seven letters or more;
+/// * with everyday words only ("Silver Star Internet Technology"): four words or more, legal
+///   forms not counted;
+/// * otherwise never.
+///
+/// "Office 39", "RGB", "KOMID", "Liberty Shipping Co Ltd", "Ministry of Public Security" are
+/// not distinctive; "Korea Osong Shipping", "Alis LLC", "Kimsuky", "Yanbian Silverstar" are.
 pub fn is_distinctive_name(name: &str) -> bool {
-    let toks = fuzzy::tokens(name);
-    let longest = toks
+    let toks: Vec<fuzzy::Token> = fuzzy::tokens(name).into_iter().filter(|t| !FUNCTION_WORDS.contains(&t.text.as_str())).collect();
+    let content = toks.iter().filter(|t| !TRAILING_LEGAL.contains(&t.text.as_str())).count();
+    let distinctive: Vec<&fuzzy::Token> = toks
         .iter()
-        .filter(|t| t.class == fuzzy::TokenClass::Distinctive && !t.text.bytes().any(|b| b.is_ascii_digit()))
-        .map(|t| t.text.chars().count())
-        .filter(|n| *n >= 3)
-        .max();
-    match (toks.len(), longest) {
-        (_, None) => false,
+        .filter(|t| t.class == fuzzy::TokenClass::Distinctive && !t.text.bytes().any(|b| b.is_ascii_digit()) && t.text.chars().count() >= 3)
+        .collect();
+    let uncommon = distinctive.iter().filter(|t| !COMMON_WORDS.contains(&t.text.as_str())).map(|t| t.text.chars().count()).max();
+    match (toks.len(), uncommon) {
         (1, Some(l)) => l >= 7,
         (2, Some(l)) => l >= 4,
-        _ => true,
+        (_, Some(_)) => true,
+        (_, None) => !distinctive.is_empty() && content >= 4,
     }
 }
 
@@ -990,7 +1038,14 @@ mod tests {
         for n in ["KOREA OSONG SHIPPING", "ALIS LLC", "KIMSUKY", "YANBIAN SILVERSTAR", "LIMITED LIABILITY COMPANY ALIS"] {
             assert!(is_distinctive_name(n), "{n}");
         }
-        for n in ["OFFICE 39", "RGB", "APOLLON", "UNIT 110", "KOREA CO LTD", "GLOBAL IT SOLUTIONS"] {
+        for n in ["SILVER STAR INTERNET TECHNOLOGY", "MOKRAN LLC", "SINBAD.IO", "CHINYONG INFORMATION TECHNOLOGY COOPERATION COMPANY"] {
+            assert!(is_distinctive_name(n), "{n}");
+        }
+        for n in [
+            "OFFICE 39", "RGB", "KOMID", "UNIT 110", "KOREA CO LTD", "GLOBAL IT SOLUTIONS", "LIBERTY SHIPPING CO LTD",
+            "MINISTRY OF PUBLIC SECURITY", "MINISTRY OF LABOR", "FIRST CREDIT BANK", "ALWAYS SMOOTH LIMITED",
+            "AGRICULTURAL DEVELOPMENT BANK", "DIVISION 39", "SILVER STAR CHINA",
+        ] {
             assert!(!is_distinctive_name(n), "{n}");
         }
     }
