@@ -43,11 +43,12 @@ node_modules/.candor-stamp: package-lock.json package.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-# Debian's Chromium and ChromeDriver; the browser tests never download a browser.
+# Debian's Chromium and ChromeDriver (the browser tests never download a browser) and minisign
+# (signatures made by the reference tool must verify, and ours must verify with it).
 setup-browser:
-	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
-	  echo "installing Debian chromium and chromium-driver"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v minisign >/dev/null; then \
+	  echo "installing Debian chromium, chromium-driver and minisign"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver minisign >/dev/null; \
 	fi
 
 # ---------------------------------------------------------------------------- build

@@ -32,6 +32,7 @@ pub mod page;
 pub mod report;
 pub mod scan;
 pub mod score;
+pub mod trust;
 pub mod weburl;
 
 #[cfg(target_arch = "wasm32")]

@@ -70,6 +70,46 @@ enum Command {
         #[arg(long, value_enum, default_value_t = CatalogueFormat::Text)]
         format: CatalogueFormat,
     },
+    /// Create a minisign key pair for signing packs: NAME.pub (share it) and NAME.key (keep it).
+    Keygen {
+        /// Path prefix of the two files.
+        #[arg(long, default_value = "candor")]
+        out: PathBuf,
+        /// Read the key's password from this environment variable (else you are asked).
+        #[arg(long, value_name = "VAR", conflicts_with = "unencrypted")]
+        password_env: Option<String>,
+        /// Store the secret key without a password (for keys held in a CI secret store).
+        #[arg(long)]
+        unencrypted: bool,
+        /// Overwrite existing files.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Sign a pack (after linting it): writes PACK.minisig, a minisign detached signature.
+    Sign {
+        /// The pack file.
+        pack: PathBuf,
+        /// The secret key (from `candor keygen` or `minisign -G`).
+        #[arg(long)]
+        key: PathBuf,
+        /// Read the key's password from this environment variable (else you are asked).
+        #[arg(long, value_name = "VAR")]
+        password_env: Option<String>,
+        /// Where to write the signature. Default: PACK.minisig.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Verify a pack's signature with a public key; exits 1 if it does not verify.
+    Verify {
+        /// The pack file.
+        pack: PathBuf,
+        /// The public key (.pub file, or the key itself).
+        #[arg(long)]
+        pubkey: String,
+        /// The signature file. Default: PACK.minisig.
+        #[arg(long)]
+        sig: Option<PathBuf>,
+    },
     /// Check a rule pack; exits 1 if it has errors.
     Lint {
         /// The pack file.
@@ -119,6 +159,9 @@ fn main() -> ExitCode {
         Command::Lint { pack, format } => lint_cmd(&pack, format),
         Command::Eval { dir, packs, format } => eval_cmd(&dir, &packs, format),
         Command::Rules { packs, format } => rules_cmd(&packs, format),
+        Command::Keygen { out, password_env, unencrypted, force } => keygen_cmd(&out, password_env.as_deref(), unencrypted, force),
+        Command::Sign { pack, key, password_env, out } => sign_cmd(&pack, &key, password_env.as_deref(), out),
+        Command::Verify { pack, pubkey, sig } => verify_cmd(&pack, &pubkey, sig),
     };
     match result {
         Ok(code) => code,
@@ -299,6 +342,99 @@ fn eval_cmd(dir: &Path, packs: &[PathBuf], format: Format) -> Result<ExitCode> {
         Format::Text => emit(&metrics.render())?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A password from `VAR`, or from the terminal; never a prompt when stdin is not a terminal.
+fn password(var: Option<&str>, what: &str) -> Result<Option<String>> {
+    use std::io::IsTerminal;
+    match var {
+        Some(v) => Ok(Some(std::env::var(v).with_context(|| format!("environment variable {v} is not set"))?)),
+        None if std::io::stdin().is_terminal() => Ok(None), // minisign asks interactively
+        None => anyhow::bail!("{what} needs a password: pass --password-env VAR"),
+    }
+}
+
+fn keygen_cmd(out: &Path, password_env: Option<&str>, unencrypted: bool, force: bool) -> Result<ExitCode> {
+    let with_ext = |ext: &str| {
+        let mut p = out.as_os_str().to_owned();
+        p.push(ext);
+        PathBuf::from(p)
+    };
+    let (pub_path, key_path) = (with_ext(".pub"), with_ext(".key"));
+    for p in [&pub_path, &key_path] {
+        if p.exists() && !force {
+            anyhow::bail!("{} exists; pass --force to overwrite", p.display());
+        }
+    }
+    let kp = if unencrypted {
+        minisign::KeyPair::generate_unencrypted_keypair()
+    } else {
+        minisign::KeyPair::generate_encrypted_keypair(password(password_env, "an encrypted key")?)
+    }
+    .map_err(|e| anyhow::anyhow!("cannot generate a key: {e}"))?;
+    let pk = kp.pk.to_box().map_err(|e| anyhow::anyhow!("{e}"))?.to_string();
+    let sk = kp.sk.to_box(Some("candor pack signing key")).map_err(|e| anyhow::anyhow!("{e}"))?.to_string();
+    std::fs::write(&pub_path, &pk).with_context(|| format!("cannot write {}", pub_path.display()))?;
+    std::fs::write(&key_path, &sk).with_context(|| format!("cannot write {}", key_path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&key_path, std::fs::Permissions::from_mode(0o600));
+    }
+    let id = candor::trust::key_id(&pk).unwrap_or_default();
+    emit(&format!("key {id}\npublic key: {} (give it to the browsers that should trust your packs)\nsecret key: {} (keep it secret{})\n", pub_path.display(), key_path.display(), if unencrypted { "; it has no password" } else { "" }))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn sign_cmd(pack: &Path, key: &Path, password_env: Option<&str>, out: Option<PathBuf>) -> Result<ExitCode> {
+    let text = read(pack)?;
+    let diags = lint(&text);
+    if diags.iter().any(Diagnostic::is_error) {
+        for d in &diags {
+            eprintln!("{}:{d}", pack.display());
+        }
+        anyhow::bail!("{} has errors; a broken pack is never signed", pack.display());
+    }
+    let meta = candor::pack::parse_pack(&text).pack.map(|p| p.meta).context("pack does not parse")?;
+    let sk_box = minisign::SecretKeyBox::from_string(&read(key)?).map_err(|e| anyhow::anyhow!("{} is not a minisign secret key: {e}", key.display()))?;
+    let sk = match sk_box.clone().into_unencrypted_secret_key() {
+        Ok(sk) if !sk.is_encrypted() => sk,
+        _ => sk_box.into_secret_key(password(password_env, "this key")?).map_err(|e| anyhow::anyhow!("cannot open {}: {e}", key.display()))?,
+    };
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let trusted = format!("timestamp:{now}\tfile:{}\tpack:{} {}", pack.file_name().map(|f| f.to_string_lossy()).unwrap_or_default(), meta.id, meta.version);
+    let sig = minisign::sign(None, &sk, std::io::Cursor::new(text.as_bytes()), Some(&trusted), Some("signature from candor"))
+        .map_err(|e| anyhow::anyhow!("cannot sign: {e}"))?;
+    let out = out.unwrap_or_else(|| {
+        let mut p = pack.as_os_str().to_owned();
+        p.push(".minisig");
+        PathBuf::from(p)
+    });
+    std::fs::write(&out, sig.to_string()).with_context(|| format!("cannot write {}", out.display()))?;
+    emit(&format!("signed {} {} → {}\n", meta.id, meta.version, out.display()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verify_cmd(pack: &Path, pubkey: &str, sig: Option<PathBuf>) -> Result<ExitCode> {
+    let data = std::fs::read(pack).with_context(|| format!("cannot read {}", pack.display()))?;
+    let key_text = if Path::new(pubkey).exists() { read(Path::new(pubkey))? } else { pubkey.to_string() };
+    candor::trust::parse_public_key(&key_text).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let sig_path = sig.unwrap_or_else(|| {
+        let mut p = pack.as_os_str().to_owned();
+        p.push(".minisig");
+        PathBuf::from(p)
+    });
+    let sig_text = read(&sig_path)?;
+    match candor::trust::verify(&data, Some(&sig_text), &[key_text]) {
+        Ok(v) => {
+            emit(&format!("{}: signature OK, key {} ({})\n", pack.display(), v.key_id, v.trusted_comment))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(r) => {
+            eprintln!("candor: {}: {r}", pack.display());
+            Ok(ExitCode::from(1))
+        }
+    }
 }
 
 fn rules_cmd(packs: &[PathBuf], format: CatalogueFormat) -> Result<ExitCode> {

@@ -92,6 +92,35 @@ impl Scanner {
     }
 }
 
+/// Decides whether a downloaded pack may replace the installed one: signed by one of
+/// `trustedKeys` (minisign public-key texts), valid, not a downgrade, not expired. Returns
+/// `{ok: true, meta, key_id, unchanged}` or `{ok: false, refusal: {reason, …}, message}`.
+#[wasm_bindgen(js_name = checkPackUpdate)]
+#[allow(clippy::too_many_arguments)]
+pub fn check_pack_update(
+    text: &str,
+    signature: Option<String>,
+    trusted_keys: Vec<String>,
+    installed_version: Option<String>,
+    expected_id: Option<String>,
+    today: &str,
+    require_signature: bool,
+) -> Result<JsValue, JsError> {
+    let result = crate::trust::check_update(text, signature.as_deref(), &trusted_keys, installed_version.as_deref(), expected_id.as_deref(), today, require_signature);
+    let value = match result {
+        Ok(a) => serde_json::json!({ "ok": true, "meta": a.meta, "key_id": a.key_id, "unchanged": a.unchanged }),
+        Err(r) => serde_json::json!({ "ok": false, "message": r.to_string(), "refusal": r }),
+    };
+    to_js(&value)
+}
+
+/// The key id of a minisign public key (16 hex digits), or `undefined` if it is not one.
+#[wasm_bindgen(js_name = publicKeyId)]
+pub fn public_key_id(key: &str) -> Option<String> {
+    crate::trust::parse_public_key(key).ok()?;
+    crate::trust::key_id(key)
+}
+
 /// Diagnostics for one pack text: `[{code, severity, message, pointer, line, column}]`.
 #[wasm_bindgen(js_name = lintPack)]
 pub fn lint_pack(text: &str) -> Result<JsValue, JsError> {

@@ -54,6 +54,9 @@ pub struct PackMeta {
     pub homepage: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Last day (`YYYY-MM-DD`) the pack may be installed or kept from an update.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<String>,
 }
 
 /// A citation: the advisory or report a rule rests on.

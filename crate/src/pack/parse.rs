@@ -28,7 +28,7 @@ impl ParseOutcome {
 }
 
 const TOP_KEYS: &[&str] = &[
-    "candor_pack", "id", "title", "publisher", "version", "expires", "homepage", "description",
+    "candor_pack", "id", "title", "publisher", "version", "expires", "valid_until", "homepage", "description",
     "sources", "sites", "rules", "lists", "verification",
 ];
 const SOURCE_KEYS: &[&str] = &["title", "publisher", "date", "url"];
@@ -312,7 +312,13 @@ impl Ctx {
             }
         }
         let description = self.string(m, "", "description", false, "the pack");
-        Some(PackMeta { id: id?, title: title?, publisher: publisher?, version: version?, expires, homepage, description })
+        let valid_until = self.string(m, "", "valid_until", false, "the pack");
+        if let Some(v) = &valid_until {
+            if v.len() != 10 || !valid_date(v) {
+                self.report(Code::InvalidValue, "/valid_until", format!("valid_until \"{v}\" must be a date YYYY-MM-DD"));
+            }
+        }
+        Some(PackMeta { id: id?, title: title?, publisher: publisher?, version: version?, expires, homepage, description, valid_until })
     }
 
     fn sources(&mut self, v: &Value) -> BTreeMap<String, Source> {

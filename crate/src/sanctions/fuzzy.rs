@@ -7,11 +7,13 @@
 //! (signals-and-anchors §2.3). This matcher therefore:
 //!
 //! 1. normalises (Latin accents folded to ASCII, lowercase, punctuation and apostrophes
-//!    removed) and splits into tokens;
+//!    removed), splits into tokens and spells legal forms one way ("Company" = "Co",
+//!    "Information Technology" = "IT");
 //! 2. classes every token: **generic** (legal forms and business filler: LLC, CO, CORP,
 //!    TECHNOLOGY, NETWORK, SOLUTIONS, TRADING, GROUP, THE, OF, …) weighs 0.1 of its length;
-//!    **place** words (country names and demonyms: KOREA, CHINA, …) weigh 0.6; everything
-//!    else is **distinctive** and weighs its length (at least 3);
+//!    **place** words (country names and demonyms: KOREA, CHINA, …) weigh 0.6; **common**
+//!    English words of company names (SILVER, STAR, LIBERTY, PATRIOT, MINISTRY, …) and
+//!    **distinctive** words (everything else) weigh their length (at least 3);
 //! 3. joins adjacent tokens when the other side spells them as one word ("Silver Star" /
 //!    "SILVERSTAR");
 //! 4. pairs tokens across the two names by Jaro-Winkler similarity (boost threshold 0.7,
@@ -21,9 +23,11 @@
 //! 5. scores Σ sim × (wₐ + w_b) over the pairs divided by the weight of **all** tokens on both
 //!    sides, so an unmatched distinctive token on either side pulls the score down;
 //! 6. caps the score at 0.5 unless at least one distinctive, non-numeric token pair matches at
-//!    0.9 or better — a shared "CORP", "Korea" or "Global IT Solutions" alone never makes a
-//!    match — and at 0.85 when the distinctive words matched total fewer than five letters
-//!    ("Hana Bank" against "HANA BANKING"). Names with exactly the same words score 1.0.
+//!    0.9 or better — a shared "CORP", "Korea", "Silver Star" or "Global IT Solutions" alone
+//!    never makes a match — and at 0.85 when the distinctive words matched total fewer than
+//!    five letters ("Hana Bank" against "HANA BANKING"). Names with the same words in any
+//!    order, legal forms aside, score 1.0 ("Silver Star China" / "China Silver Star",
+//!    "Liberty Shipping" / "LIBERTY SHIPPING CO LTD").
 //!
 //! The scores are for ranking and thresholding organisation names. Person names are a different
 //! problem (stolen and synthetic identities, transliteration); Candor keeps person-name
@@ -34,6 +38,10 @@
 pub enum TokenClass {
     /// Anything not below: the words that tell one organisation from another.
     Distinctive,
+    /// Everyday English words common in company names ("Silver", "Star", "Liberty"): they
+    /// count with their full weight, but a match needs a distinctive word too, or exactly the
+    /// same words.
+    Common,
     /// Country names and demonyms ("Korea", "China"): part of a name, but shared by thousands.
     Place,
     /// Legal forms, business filler and function words.
@@ -55,7 +63,7 @@ impl Token {
     fn weight(&self) -> f64 {
         let len = self.text.chars().count() as f64;
         match self.class {
-            TokenClass::Distinctive => len.max(3.0),
+            TokenClass::Distinctive | TokenClass::Common => len.max(3.0),
             TokenClass::Place => 0.6 * len,
             TokenClass::Generic => 0.1 * len,
         }
@@ -67,6 +75,20 @@ impl Token {
     }
 }
 
+/// Legal forms (as [`tokens`] spells them): ignored when comparing two names word for word.
+pub const LEGAL_FORMS: &[&str] = &[
+    "llc", "ltd", "co", "corp", "inc", "plc", "gmbh", "mbh", "ag", "kg", "se", "sa", "sas", "sarl", "srl", "spa",
+    "snc", "bv", "nv", "oy", "ab", "as", "pte", "pty", "pvt", "llp", "lp", "ooo", "zao", "oao", "pao", "ao", "jsc",
+    "ojsc", "cjsc", "pjsc", "fze", "fzco", "fzc", "fzllc", "kft", "sro", "kk", "tov", "ltda", "sl", "jv", "sia",
+    "uab", "ou", "doo", "eood", "too", "bhd", "sdn", "tbk", "cc",
+];
+
+/// Whether `word` (lowercase, folded, punctuation removed) is a legal form, in any of its
+/// spellings ("company", "co", "corporation", "ltd", …).
+pub fn is_legal_form(word: &str) -> bool {
+    LEGAL_FORMS.contains(&canonical(word))
+}
+
 /// Legal forms and business filler that many unrelated organisations share. Lowercase, folded.
 pub const GENERIC_TOKENS: &[&str] = &[
     // legal forms
@@ -74,7 +96,8 @@ pub const GENERIC_TOKENS: &[&str] = &[
     "liability", "plc", "gmbh", "mbh", "ag", "kg", "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "oy",
     "ab", "as", "pte", "pty", "llp", "lp", "ooo", "zao", "oao", "pao", "ao", "jsc", "ojsc", "cjsc",
     "pjsc", "fze", "fzco", "fzc", "fzllc", "kft", "sro", "kk", "tov", "ltda", "sl", "jv", "joint",
-    "venture", "ventures", "cooperative", "coop",
+    "venture", "ventures", "cooperative", "coop", "se", "snc", "pvt", "private", "sia", "uab", "ou", "doo",
+    "eood", "too", "bhd", "sdn", "tbk", "cc", "intl",
     // business filler
     "group", "groups", "holding", "holdings", "technology", "technologies", "tech", "techs",
     "technical", "it", "information", "informatics", "network", "networks", "networking", "software",
@@ -98,6 +121,44 @@ pub const GENERIC_TOKENS: &[&str] = &[
     "die", "das", "y", "et", "und", "da", "do", "du",
 ];
 
+/// Everyday English words that recur in company, vessel and government-body names ("Liberty
+/// Shipping", "Always Smooth", "Ministry of Public Security", "First Credit Bank"). A name whose
+/// distinctive words are all of this kind is common to many unrelated organisations, in many
+/// countries. Lowercase.
+pub const COMMON_WORDS: &[&str] = &[
+    // government and public bodies
+    "ministry", "state", "security", "public", "national", "defense", "defence", "commission", "command",
+    "military", "labor", "labour", "planning", "affairs", "central", "organization", "organisation",
+    "guidance", "agricultural", "agriculture", "foreign", "external", "people", "army", "navy", "air",
+    "force", "forces", "armed", "party", "workers", "worker", "political", "administration", "academy",
+    "university", "college", "school", "science", "sciences", "natural", "atomic", "oil", "crude",
+    "petroleum", "transport", "transportation", "land", "sea", "railway", "mining", "metal", "metals",
+    "material", "materials", "insurance", "resources", "customs", "police", "justice", "health", "education",
+    "culture", "sports", "post", "telecommunications", "communications", "radio", "television", "power",
+    "electric", "electricity", "water", "food", "chemical", "chemicals", "steel", "iron", "coal", "gas",
+    "fuel", "machine", "machines", "tools", "forestry", "fisheries", "fishery", "fishing", "farm",
+    "farming", "prison", "prisons", "correctional", "economy", "second", "third", "first", "fourth", "fifth",
+    "division", "section", "affiliated", "united", "unity", "union", "federation", "council", "assembly",
+    "supreme", "revolutionary", "liberation", "guard", "guards", "special",
+    // everyday words in company and vessel names
+    "liberty", "good", "always", "smooth", "everlasting", "empire", "brilliance", "brilliant", "transatlantic",
+    "ocean", "oceanic", "east", "west", "eastern", "western", "new", "great", "grand", "royal", "victory",
+    "glory", "orient", "oriental", "treasure", "bridge", "calm", "pearl", "dawn", "hidden", "peace",
+    "patriot", "smart", "bright", "sun", "sunny", "sunrise", "sunshine", "silver", "gold", "golden",
+    "star", "stars", "lucky", "luck", "hope", "future", "fortune", "prime", "alpha", "delta", "omega",
+    "phoenix", "dragon", "tiger", "eagle", "lion", "crown", "diamond", "crystal", "harmony", "paradise",
+    "rainbow", "horizon", "summit", "pioneer", "progress", "success", "express", "green", "blue", "red",
+    "white", "black", "pine", "river", "mountain", "valley", "island", "harbor", "harbour", "port",
+    "coast", "bay", "sky", "cloud", "light", "moon", "breeze", "wind", "wave", "waves", "fleet", "ship",
+    "ships", "vessel", "cargo", "freight", "tanker", "line", "lines", "link", "way", "world", "universal",
+    "general", "modern", "advanced", "best", "top", "happy", "honest", "friendship", "siblings", "brothers",
+    "family", "home", "city", "town", "village", "art", "arts", "expo", "cartoon", "animation", "film",
+    "foods", "trading", "real", "estate", "property", "properties", "hotel", "travel", "tours", "tour",
+    "far", "falcon", "pacific", "atlantic", "euro", "trans", "king", "swan", "premier", "classic",
+    "orion", "apollo", "neptune", "mercury", "atlas", "titan", "nova", "galaxy", "cosmos", "vega", "sirius",
+    "polaris", "zenith", "apex", "pinnacle", "quantum", "fusion", "matrix", "vector", "pixel", "nexus",
+];
+
 /// Place words that are not in the fairness lexicon but name a country in sanctions lists.
 const EXTRA_PLACE_TOKENS: &[&str] = &["north", "south", "democratic", "peoples", "republic", "dprkn", "rok", "hongkong"];
 
@@ -117,6 +178,8 @@ pub fn classify(word: &str) -> TokenClass {
         TokenClass::Generic
     } else if is_place(word) {
         TokenClass::Place
+    } else if COMMON_WORDS.contains(&word) {
+        TokenClass::Common
     } else {
         TokenClass::Distinctive
     }
@@ -172,10 +235,33 @@ pub fn words(name: &str) -> Vec<String> {
     folded.split_whitespace().map(str::to_string).collect()
 }
 
+/// One spelling for legal forms and business words that are written several ways, so that
+/// "Co." matches "Company" and "IT" matches "Information Technology".
+fn canonical(word: &str) -> &str {
+    match word {
+        "company" | "companies" => "co",
+        "corporation" => "corp",
+        "limited" => "ltd",
+        "incorporated" => "inc",
+        "international" => "intl",
+        "technology" | "technologies" | "techs" => "tech",
+        "shpg" => "shipping",
+        _ => word,
+    }
+}
+
 /// The classified tokens of a name.
 pub fn tokens(name: &str) -> Vec<Token> {
-    words(name)
-        .into_iter()
+    let mut ws: Vec<String> = Vec::new();
+    for w in words(name) {
+        if w == "technology" && ws.last().is_some_and(|p| p == "information") {
+            ws.pop();
+            ws.push("it".into());
+            continue;
+        }
+        ws.push(canonical(&w).to_string());
+    }
+    ws.into_iter()
         .map(|w| {
             let class = if w.bytes().any(|b| b.is_ascii_digit()) { TokenClass::Distinctive } else { classify(&w) };
             Token { text: w, class }
@@ -278,6 +364,13 @@ fn merge_split_words(side: &mut Vec<Token>, other: &[Token]) {
     }
 }
 
+/// The words of a name without legal forms, sorted.
+fn core_words(tokens: &[Token]) -> Vec<&str> {
+    let mut v: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).filter(|w| !LEGAL_FORMS.contains(w)).collect();
+    v.sort_unstable();
+    v
+}
+
 /// Similarity of two organisation names in 0..=1, token-aware (see the module docs). Symmetric
 /// up to the greedy pairing.
 pub fn name_similarity(a: &str, b: &str) -> f64 {
@@ -286,9 +379,11 @@ pub fn name_similarity(a: &str, b: &str) -> f64 {
     if ta.is_empty() || tb.is_empty() {
         return 0.0;
     }
-    if ta == tb {
-        // The same words: a name match whatever they are, unless they are all filler.
-        return if ta.iter().any(Token::is_anchor) { 1.0 } else { 0.5 };
+    // The same words in any order, legal forms aside ("Liberty Shipping" / "LIBERTY SHIPPING CO
+    // LTD", "Silver Star China" / "China Silver Star"): a name match, unless all are filler.
+    let (core_a, core_b) = (core_words(&ta), core_words(&tb));
+    if core_a == core_b && !core_a.is_empty() {
+        return if ta.iter().any(|t| t.class != TokenClass::Generic) { 1.0 } else { 0.5 };
     }
     merge_split_words(&mut ta, &tb);
     merge_split_words(&mut tb, &ta);

@@ -288,14 +288,6 @@ fn date_in_name(name: &str) -> Option<String> {
 // ---------------------------------------------------------------------------------------------
 // Names
 
-/// Legal forms stripped from the end of an entity name to make the quotable variant
-/// ("KOREA OSONG SHIPPING CO" → "KOREA OSONG SHIPPING"). Compared without dots and commas.
-const TRAILING_LEGAL: &[&str] = &[
-    "co", "ltd", "llc", "inc", "corp", "corporation", "company", "limited", "plc", "gmbh", "sa", "sarl", "srl",
-    "spa", "bv", "nv", "ooo", "fze", "fzco", "fzc", "fzllc", "jsc", "ojsc", "cjsc", "pjsc", "pte", "pty", "llp",
-    "lp", "kft", "sro", "ltda", "too", "tov", "ao", "zao", "oao", "pao", "",
-];
-
 /// Legal forms stripped from the start ("LIMITED LIABILITY COMPANY VERUS" → "VERUS").
 const LEADING_LEGAL: &[&str] = &[
     "limited liability company", "limited liability partnership", "obshchestvo s ogranichennoi otvetstvennostyu",
@@ -316,7 +308,13 @@ fn compact(token: &str) -> String {
 fn strip_legal(name: &str) -> Option<String> {
     let mut toks: Vec<&str> = name.split_whitespace().collect();
     let before = toks.len();
-    while toks.len() > 1 && TRAILING_LEGAL.contains(&compact(toks[toks.len() - 1]).as_str()) {
+    let legal = |t: &str| {
+        let c = compact(t);
+        c.is_empty() || fuzzy::is_legal_form(&c)
+    };
+    // Stripped from the end: legal forms in any spelling ("CO., LTD.", "COMPANY LIMITED",
+    // "PTE. LTD.", "& CO").
+    while toks.len() > 1 && legal(toks[toks.len() - 1]) {
         toks.pop();
     }
     let lower: Vec<String> = toks.iter().map(|t| compact(t)).collect();
@@ -356,42 +354,6 @@ fn name_forms(name: &str) -> Vec<(String, bool)> {
     out
 }
 
-/// Everyday English words that recur in company, vessel and government-body names ("Liberty
-/// Shipping", "Always Smooth", "Ministry of Public Security", "First Credit Bank"). A name whose
-/// distinctive words are all of this kind is common to many unrelated organisations, in many
-/// countries. Lowercase.
-pub const COMMON_WORDS: &[&str] = &[
-    // government and public bodies
-    "ministry", "state", "security", "public", "national", "defense", "defence", "commission", "command",
-    "military", "labor", "labour", "planning", "affairs", "central", "organization", "organisation",
-    "guidance", "agricultural", "agriculture", "foreign", "external", "people", "army", "navy", "air",
-    "force", "forces", "armed", "party", "workers", "worker", "political", "administration", "academy",
-    "university", "college", "school", "science", "sciences", "natural", "atomic", "oil", "crude",
-    "petroleum", "transport", "transportation", "land", "sea", "railway", "mining", "metal", "metals",
-    "material", "materials", "insurance", "resources", "customs", "police", "justice", "health", "education",
-    "culture", "sports", "post", "telecommunications", "communications", "radio", "television", "power",
-    "electric", "electricity", "water", "food", "chemical", "chemicals", "steel", "iron", "coal", "gas",
-    "fuel", "machine", "machines", "tools", "forestry", "fisheries", "fishery", "fishing", "farm",
-    "farming", "prison", "prisons", "correctional", "economy", "second", "third", "first", "fourth", "fifth",
-    "division", "section", "affiliated", "united", "unity", "union", "federation", "council", "assembly",
-    "supreme", "people's", "peoples", "revolutionary", "liberation", "guard", "guards", "special",
-    // everyday words in company and vessel names
-    "liberty", "good", "always", "smooth", "everlasting", "empire", "brilliance", "brilliant", "transatlantic",
-    "ocean", "oceanic", "east", "west", "eastern", "western", "new", "great", "grand", "royal", "victory",
-    "glory", "orient", "oriental", "treasure", "bridge", "calm", "pearl", "dawn", "hidden", "peace",
-    "patriot", "smart", "bright", "sun", "sunny", "sunrise", "sunshine", "silver", "gold", "golden",
-    "star", "stars", "lucky", "luck", "hope", "future", "fortune", "prime", "alpha", "delta", "omega",
-    "phoenix", "dragon", "tiger", "eagle", "lion", "crown", "diamond", "crystal", "harmony", "paradise",
-    "rainbow", "horizon", "summit", "pioneer", "progress", "success", "express", "green", "blue", "red",
-    "white", "black", "pine", "river", "mountain", "valley", "island", "harbor", "harbour", "port",
-    "coast", "bay", "sky", "cloud", "light", "moon", "breeze", "wind", "wave", "waves", "fleet", "ship",
-    "ships", "vessel", "cargo", "freight", "tanker", "line", "lines", "link", "way", "world", "universal",
-    "general", "modern", "advanced", "best", "top", "happy", "honest", "friendship", "siblings", "brothers",
-    "family", "home", "city", "town", "village", "art", "arts", "expo", "cartoon", "animation", "film",
-    "foods", "trading", "real", "estate", "property", "properties", "hotel", "travel", "tours", "tour",
-    "far", "falcon", "pacific", "atlantic", "euro", "trans", "king", "swan", "premier", "classic",
-];
-
 /// Function words that add nothing to a name.
 const FUNCTION_WORDS: &[&str] = &[
     "of", "the", "and", "for", "in", "on", "at", "by", "to", "de", "la", "le", "les", "del", "der", "die",
@@ -411,12 +373,13 @@ const FUNCTION_WORDS: &[&str] = &[
 /// not distinctive; "Korea Osong Shipping", "Alis LLC", "Kimsuky", "Yanbian Silverstar" are.
 pub fn is_distinctive_name(name: &str) -> bool {
     let toks: Vec<fuzzy::Token> = fuzzy::tokens(name).into_iter().filter(|t| !FUNCTION_WORDS.contains(&t.text.as_str())).collect();
-    let content = toks.iter().filter(|t| !TRAILING_LEGAL.contains(&t.text.as_str())).count();
+    let content = toks.iter().filter(|t| !fuzzy::is_legal_form(&t.text)).count();
     let distinctive: Vec<&fuzzy::Token> = toks
         .iter()
-        .filter(|t| t.class == fuzzy::TokenClass::Distinctive && !t.text.bytes().any(|b| b.is_ascii_digit()) && t.text.chars().count() >= 3)
+        .filter(|t| matches!(t.class, fuzzy::TokenClass::Distinctive | fuzzy::TokenClass::Common))
+        .filter(|t| !t.text.bytes().any(|b| b.is_ascii_digit()) && t.text.chars().count() >= 3)
         .collect();
-    let uncommon = distinctive.iter().filter(|t| !COMMON_WORDS.contains(&t.text.as_str())).map(|t| t.text.chars().count()).max();
+    let uncommon = distinctive.iter().filter(|t| t.class == fuzzy::TokenClass::Distinctive).map(|t| t.text.chars().count()).max();
     match (toks.len(), uncommon) {
         (1, Some(l)) => l >= 7,
         (2, Some(l)) => l >= 4,
@@ -430,7 +393,7 @@ pub fn is_distinctive_name(name: &str) -> bool {
 fn merge_key(name: &str) -> String {
     fuzzy::words(name)
         .into_iter()
-        .filter(|w| !TRAILING_LEGAL.contains(&w.as_str()))
+        .filter(|w| !fuzzy::is_legal_form(w))
         .map(|w| if w == "korean" { "korea".to_string() } else { w })
         .collect::<Vec<_>>()
         .join(" ")
