@@ -21,6 +21,7 @@ pub mod checks;
 pub mod compile;
 pub mod diagnostic;
 pub mod eval;
+pub mod expect;
 pub mod fairness;
 pub mod field;
 pub mod json_locate;

@@ -110,6 +110,18 @@ enum Command {
         #[arg(long)]
         sig: Option<PathBuf>,
     },
+    /// Run a pack against test cases: each NAME.html or NAME.txt in CASES_DIR with a
+    /// NAME.expect.json (rules that must fire or stay silent, level, page kind). Exits 1 on any
+    /// failure, so a team can run its packs in its own CI.
+    Test {
+        /// The pack under test (loaded after the built-in packs; use --no-builtin to test it alone).
+        pack: PathBuf,
+        /// Directory of cases.
+        cases: PathBuf,
+        /// Load only this pack, without the built-in ones.
+        #[arg(long)]
+        no_builtin: bool,
+    },
     /// Check a rule pack; exits 1 if it has errors.
     Lint {
         /// The pack file.
@@ -159,6 +171,7 @@ fn main() -> ExitCode {
         Command::Lint { pack, format } => lint_cmd(&pack, format),
         Command::Eval { dir, packs, format } => eval_cmd(&dir, &packs, format),
         Command::Rules { packs, format } => rules_cmd(&packs, format),
+        Command::Test { pack, cases, no_builtin } => test_cmd(&pack, &cases, no_builtin),
         Command::Keygen { out, password_env, unencrypted, force } => keygen_cmd(&out, password_env.as_deref(), unencrypted, force),
         Command::Sign { pack, key, password_env, out } => sign_cmd(&pack, &key, password_env.as_deref(), out),
         Command::Verify { pack, pubkey, sig } => verify_cmd(&pack, &pubkey, sig),
@@ -352,6 +365,59 @@ fn password(var: Option<&str>, what: &str) -> Result<Option<String>> {
         None if std::io::stdin().is_terminal() => Ok(None), // minisign asks interactively
         None => anyhow::bail!("{what} needs a password: pass --password-env VAR"),
     }
+}
+
+fn test_cmd(pack: &Path, dir: &Path, no_builtin: bool) -> Result<ExitCode> {
+    use std::fmt::Write;
+    let text = read(pack)?;
+    let mut compiler = if no_builtin { Compiler::new() } else { Compiler::with_builtin() };
+    if let Err(diags) = compiler.add_pack(&text) {
+        for d in &diags {
+            eprintln!("{}:{d}", pack.display());
+        }
+        anyhow::bail!("pack {} has errors; nothing was tested", pack.display());
+    }
+    let rules = compiler.build();
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".expect.json"))
+        .collect();
+    cases.sort();
+    if cases.is_empty() {
+        anyhow::bail!("no NAME.expect.json cases in {}", dir.display());
+    }
+    let (mut passed, mut failed) = (0, 0);
+    let mut out = String::new();
+    let _ = writeln!(out, "running {} case(s) against {}", cases.len(), pack.display());
+    for exp_path in &cases {
+        let name = exp_path.file_name().unwrap_or_default().to_string_lossy().trim_end_matches(".expect.json").to_string();
+        let expect: serde_json::Value = serde_json::from_str(&read(exp_path)?).with_context(|| format!("{} is not valid JSON", exp_path.display()))?;
+        let html = dir.join(format!("{name}.html"));
+        let txt = dir.join(format!("{name}.txt"));
+        let scanner = Scanner::new(&rules);
+        let report = if html.exists() {
+            scanner.scan_html(&html.display().to_string(), expect.get("url").and_then(|u| u.as_str()), &read(&html)?)
+        } else if txt.exists() {
+            scanner.scan_text(&txt.display().to_string(), &read(&txt)?)
+        } else {
+            anyhow::bail!("case {name}: neither {name}.html nor {name}.txt exists");
+        };
+        let problems = candor::expect::check(&report, &expect);
+        if problems.is_empty() {
+            passed += 1;
+            let _ = writeln!(out, "test {name} ... ok");
+        } else {
+            failed += 1;
+            let _ = writeln!(out, "test {name} ... FAILED");
+            for p in problems {
+                let _ = writeln!(out, "    {p}");
+            }
+        }
+    }
+    let _ = writeln!(out, "\n{passed} passed, {failed} failed");
+    emit(&out)?;
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 fn keygen_cmd(out: &Path, password_env: Option<&str>, unencrypted: bool, force: bool) -> Result<ExitCode> {

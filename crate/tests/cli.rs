@@ -149,3 +149,21 @@ fn files_of_one_run_are_compared_for_persona_reuse() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["reports"][1]["candidates"][0]["level"], "none");
 }
+
+#[test]
+fn candor_test_runs_a_teams_cases() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/examples");
+    let out = candor(&["test", &format!("{root}/acme-trust.json"), &format!("{root}/acme-cases")]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("test applicant-gift-cards ... ok") && stdout.trim_end().ends_with("3 passed, 0 failed"), "{stdout}");
+    // A wrong expectation fails with the reason and exit code 1.
+    let dir = std::env::temp_dir().join(format!("candor-cases-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(format!("{root}/acme-cases/applicant-gift-cards.html"), dir.join("a.html")).unwrap();
+    std::fs::write(dir.join("a.expect.json"), r#"{"url": "https://ats.acme.example/applicants/77", "candidates": [{"level": "none", "silent": ["acme.known-broker"]}]}"#).unwrap();
+    let out = candor(&["test", &format!("{root}/acme-trust.json"), dir.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("test a ... FAILED") && stdout.contains("must not fire") && stdout.contains("0 passed, 1 failed"), "{stdout}");
+}

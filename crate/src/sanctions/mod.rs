@@ -125,6 +125,52 @@ pub struct ImportSummary {
     pub sdn_date: Option<String>,
 }
 
+impl ImportSummary {
+    /// A few human-readable lines for the command line.
+    pub fn to_text(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        let join = |m: &BTreeMap<String, usize>| m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ");
+        let _ = writeln!(out, "{} listed parties (SDN list of {}), {} aliases", self.entries, self.sdn_date.as_deref().unwrap_or("unknown date"), self.aliases);
+        let _ = writeln!(out, "programs: {}", join(&self.programs));
+        let _ = writeln!(out, "lists: {}", join(&self.lists));
+        if !self.identifiers_by_kind.is_empty() {
+            let _ = writeln!(out, "identifiers: {}", join(&self.identifiers_by_kind));
+        }
+        if self.un_entries > 0 {
+            let _ = writeln!(out, "UN 1718: {} entries, {} merged into SDN entries", self.un_entries, self.un_merged);
+        }
+        let _ = writeln!(out, "{} weak names in the disabled weak list", self.weak_names);
+        if self.remark_fallback > 0 {
+            let _ = writeln!(out, "{} entries selected by the North Korea Sanctions Regulations remark (program column empty or cut)", self.remark_fallback);
+        }
+        for n in &self.skipped_names {
+            let _ = writeln!(out, "skipped name \"{}\" ({}): {}", n.name, n.party, n.reason);
+        }
+        if self.skipped_rows > 0 {
+            let _ = writeln!(out, "{} skipped row(s):", self.skipped_rows);
+            for r in self.skipped_row_details.iter().take(20) {
+                let _ = writeln!(out, "  {}:{}: {}", r.file, r.line, r.reason);
+            }
+            if self.skipped_rows > 20 {
+                let _ = writeln!(out, "  … and {} more", self.skipped_rows - 20);
+            }
+        }
+        if !self.truncated_remarks.is_empty() {
+            let _ = writeln!(
+                out,
+                "{} entries have remarks cut at 1,000 characters; pass --comments sdn_comments.csv to read the rest: {}",
+                self.truncated_remarks.len(),
+                self.truncated_remarks.join(", ")
+            );
+        }
+        for r in &self.rejected_identifiers {
+            let _ = writeln!(out, "identifier not used: {r}");
+        }
+        out
+    }
+}
+
 /// The generated pack (JSON text, ends with a newline) and the summary.
 #[derive(Debug, Clone)]
 pub struct ImportOutcome {
