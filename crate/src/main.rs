@@ -20,11 +20,19 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Scan saved pages (.html) or message threads (.txt) and report the warning signs.
+    /// Scan saved pages (.html), message threads (.txt), ATS API exports (.json: Greenhouse
+    /// Harvest, Lever, Ashby) or whole directories of them, and report the warning signs.
     Scan {
-        /// Files to scan.
+        /// Files or directories to scan (directories are read recursively).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Also write one CSV row per candidate to this file (bulk screening).
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+        /// Also write a JSON summary (counts by level, rule and family; the high and critical
+        /// candidates) to this file.
+        #[arg(long, value_name = "FILE")]
+        summary: Option<PathBuf>,
         /// The URL the pages were saved from (picks the site adapter). Default: a
         /// `<!-- candor-url: … -->` comment, else the page's canonical link or og:url.
         #[arg(long)]
@@ -167,7 +175,9 @@ impl FailLevel {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Scan { paths, url, packs, format, fail_on, at, no_memory } => scan(&paths, url.as_deref(), &packs, format, fail_on, at, !no_memory),
+        Command::Scan { paths, csv, summary, url, packs, format, fail_on, at, no_memory } => {
+            scan(&paths, url.as_deref(), &packs, format, fail_on, at, !no_memory, Outputs { csv, summary })
+        }
         Command::Lint { pack, format } => lint_cmd(&pack, format),
         Command::Eval { dir, packs, format } => eval_cmd(&dir, &packs, format),
         Command::Rules { packs, format } => rules_cmd(&packs, format),
@@ -230,23 +240,86 @@ fn remember(memory: &mut Memory, report: &mut Report, source: &str, seen_at: i64
     }
 }
 
+/// Extra outputs of a bulk scan.
+struct Outputs {
+    csv: Option<PathBuf>,
+    summary: Option<PathBuf>,
+}
+
+/// Expands directories (recursively, sorted) into the files Candor reads.
+fn inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut stack = vec![p.clone()];
+            let mut found = Vec::new();
+            while let Some(dir) = stack.pop() {
+                for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                    let path = entry.path();
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else {
+                        let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+                        let wanted = [".html", ".htm", ".txt", ".json"].iter().any(|e| name.ends_with(e)) && !name.ends_with(".expect.json") && name != "labels.json";
+                        if wanted {
+                            found.push(path);
+                        }
+                    }
+                }
+            }
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
 #[allow(clippy::too_many_arguments)]
-fn scan(paths: &[PathBuf], url: Option<&str>, packs: &[PathBuf], format: Format, fail_on: Option<FailLevel>, at: Option<i64>, use_memory: bool) -> Result<ExitCode> {
+fn scan(paths: &[PathBuf], url: Option<&str>, packs: &[PathBuf], format: Format, fail_on: Option<FailLevel>, at: Option<i64>, use_memory: bool, outputs: Outputs) -> Result<ExitCode> {
+    use std::io::IsTerminal;
     let rules = compiler_with(packs)?.build();
     let mut memory = Memory { key: run_secret(), entries: Vec::new() };
     let seen_at = at.unwrap_or_else(|| parse_time("now").unwrap_or(0));
+    let files = inputs(paths);
+    let progress = files.len() > 1 && std::io::stderr().is_terminal();
     let mut reports = Vec::new();
-    for path in paths {
-        let text = read(path)?;
+    let mut errors = Vec::new();
+    for (i, path) in files.iter().enumerate() {
+        if progress {
+            eprint!("\r\x1b[2Kscanning {}/{}: {}", i + 1, files.len(), path.display());
+        }
+        let text = match read(path) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(format!("{e:#}"));
+                continue;
+            }
+        };
         let source = path.display().to_string();
         let scanner = Scanner::new(&rules).at(at).with_memory(use_memory.then_some(&memory));
-        let mut report = if is_text_thread(path, &text) {
+        let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let report = if is_json {
+            let parsed = serde_json::from_str::<serde_json::Value>(&text).map_err(|e| format!("{source}: not valid JSON: {e}"));
+            match parsed.and_then(|v| scanner.scan_export(&source, &v).ok_or_else(|| format!("{source}: not a Greenhouse, Lever or Ashby candidate export"))) {
+                Ok(r) => r,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            }
+        } else if is_text_thread(path, &text) {
             scanner.scan_text(&source, &text)
         } else {
             scanner.scan_html(&source, url, &text)
         };
+        let mut report = report;
         remember(&mut memory, &mut report, &source, seen_at);
         reports.push(report);
+    }
+    if progress {
+        eprint!("\r\x1b[2K");
     }
     let mut out = String::new();
     match format {
@@ -254,11 +327,82 @@ fn scan(paths: &[PathBuf], url: Option<&str>, packs: &[PathBuf], format: Format,
         Format::Text => reports.iter().for_each(|r| render_report(r, &mut out)),
     }
     emit(&out)?;
+    if let Some(p) = &outputs.csv {
+        std::fs::write(p, csv_rows(&reports)).with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    if let Some(p) = &outputs.summary {
+        std::fs::write(p, serde_json::to_string_pretty(&summary(&reports, files.len(), &errors))? + "\n").with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    for e in &errors {
+        eprintln!("candor: error: {e}");
+    }
     let worst = reports.iter().map(Report::level).max().unwrap_or(Level::None);
     Ok(match fail_on {
+        _ if !errors.is_empty() => ExitCode::from(2),
         Some(f) if worst >= f.level() => ExitCode::from(1),
         _ => ExitCode::SUCCESS,
     })
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// One row per candidate.
+fn csv_rows(reports: &[Report]) -> String {
+    let mut out = String::from("source,site,page_kind,candidate,profile_id,level,score,families,rules,url\n");
+    for r in reports {
+        for c in &r.candidates {
+            let families: Vec<&str> = c.families.iter().map(|f| f.as_str()).collect();
+            let rules: Vec<&str> = c.findings.iter().map(|f| f.rule.as_str()).collect();
+            let row = [
+                r.source.as_str(),
+                r.site.as_str(),
+                r.page_kind.as_str(),
+                c.name.as_deref().unwrap_or(""),
+                c.profile_id.as_deref().unwrap_or(""),
+                c.level.as_str(),
+                &c.score.to_string(),
+                &families.join(" "),
+                &rules.join(" "),
+                r.url.as_deref().unwrap_or(""),
+            ];
+            out.push_str(&row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Counts for a bulk scan.
+fn summary(reports: &[Report], files: usize, errors: &[String]) -> serde_json::Value {
+    use std::collections::BTreeMap;
+    let mut levels: BTreeMap<&str, u32> = ["none", "low", "medium", "high", "critical"].iter().map(|l| (*l, 0)).collect();
+    let mut rules: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut families: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut flagged = Vec::new();
+    let mut candidates = 0;
+    for r in reports {
+        for c in &r.candidates {
+            candidates += 1;
+            *levels.entry(c.level.as_str()).or_default() += 1;
+            for f in &c.findings {
+                *rules.entry(f.rule.as_str()).or_default() += 1;
+            }
+            for f in &c.families {
+                *families.entry(f.as_str()).or_default() += 1;
+            }
+            if c.level >= Level::High {
+                flagged.push(serde_json::json!({"source": r.source, "candidate": c.name, "profile_id": c.profile_id, "level": c.level, "score": c.score}));
+            }
+        }
+    }
+    serde_json::json!({"files": files, "scanned": reports.len(), "errors": errors, "candidates": candidates,
+                       "levels": levels, "families": families, "rules": rules, "high_or_critical": flagged})
 }
 
 fn is_text_thread(path: &Path, text: &str) -> bool {

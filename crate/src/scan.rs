@@ -96,6 +96,14 @@ impl<'r> Scanner<'r> {
         self.report(source, None, page, None)
     }
 
+    /// Scans an ATS API export (Greenhouse Harvest, Lever, Ashby JSON; see
+    /// [`crate::page::export`]): one candidate per record. `None` if the JSON is none of them.
+    pub fn scan_export(&self, source: &str, json: &serde_json::Value) -> Option<Report> {
+        let (site, candidates) = crate::page::export::read(json)?;
+        let page = ExtractedPage { site: site.into(), adapter: format!("{site}-export"), kind: PageKind::CandidateList, candidates, notices: Vec::new() };
+        Some(self.report(source, None, page, None))
+    }
+
     fn extract(&self, doc: &Html, url: Option<&WebUrl>) -> ExtractedPage {
         let host = url.map(|u| u.host.as_str());
         let mut notices = Vec::new();

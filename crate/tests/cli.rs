@@ -167,3 +167,33 @@ fn candor_test_runs_a_teams_cases() {
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("test a ... FAILED") && stdout.contains("must not fire") && stdout.contains("0 passed, 1 failed"), "{stdout}");
 }
+
+#[test]
+fn bulk_scan_of_a_directory_and_an_ats_export_with_csv_and_summary() {
+    let dir = std::env::temp_dir().join(format!("candor-bulk-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("threads")).unwrap();
+    std::fs::write(dir.join("threads/a.txt"), "Recruiter: hi\nAlex: my webcam is broken, chat only\n").unwrap();
+    std::fs::write(dir.join("threads/b.txt"), "Recruiter: hi\nBea: happy to do a video call tomorrow\n").unwrap();
+    std::fs::write(dir.join("harvest.json"), r#"[{"id": 7, "first_name": "Ana", "last_name": "Lima, Jr.", "email_addresses": [{"value": "ana@example.com"}],
+      "applications": [{"answers": [{"question": "Notes", "answer": "Please pay me in USDT, and my webcam is broken"}]}]}]"#).unwrap();
+    let csv = dir.join("out.csv");
+    let summary = dir.join("summary.json");
+    let out = candor(&["scan", dir.to_str().unwrap(), "--csv", csv.to_str().unwrap(), "--summary", summary.to_str().unwrap(), "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let csv = std::fs::read_to_string(csv).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "source,site,page_kind,candidate,profile_id,level,score,families,rules,url");
+    assert_eq!(lines.len(), 4, "{csv}");
+    assert!(lines.iter().any(|l| l.contains(",greenhouse,candidate_list,\"Ana Lima, Jr.\",7,high,")), "CSV quoting: {csv}");
+    let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(summary).unwrap()).unwrap();
+    assert_eq!((s["files"].as_u64(), s["candidates"].as_u64()), (Some(3), Some(3)));
+    assert_eq!(s["levels"]["high"], 1);
+    assert_eq!(s["high_or_critical"][0]["candidate"], "Ana Lima, Jr.");
+    // A file that is not an export is an error, reported after the others are scanned.
+    std::fs::write(dir.join("other.json"), r#"{"hello": "world"}"#).unwrap();
+    let out = candor(&["scan", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a Greenhouse, Lever or Ashby candidate export"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Ana Lima"));
+}

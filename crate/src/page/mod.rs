@@ -5,6 +5,7 @@
 //! threads.
 
 pub mod dom;
+pub mod export;
 pub mod generic;
 pub mod site;
 pub mod thread;

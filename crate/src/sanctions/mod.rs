@@ -121,8 +121,11 @@ pub struct ImportSummary {
     pub truncated_remarks: Vec<String>,
     /// Identifiers in the remarks that could not be used, with the reason.
     pub rejected_identifiers: Vec<String>,
-    /// The SDN list's date (from the file name, else the file's modification date).
+    /// The SDN list's date: from the file name (`sdn_2024-05-03.csv`), else the file's
+    /// modification date (for a fresh download, the download date).
     pub sdn_date: Option<String>,
+    /// Where `sdn_date` comes from: `file name` or `modification time`.
+    pub sdn_date_from: Option<String>,
 }
 
 impl ImportSummary {
@@ -131,7 +134,12 @@ impl ImportSummary {
         use std::fmt::Write;
         let mut out = String::new();
         let join = |m: &BTreeMap<String, usize>| m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ");
-        let _ = writeln!(out, "{} listed parties (SDN list of {}), {} aliases", self.entries, self.sdn_date.as_deref().unwrap_or("unknown date"), self.aliases);
+        let date = match (&self.sdn_date, &self.sdn_date_from) {
+            (Some(d), Some(from)) => format!("{d}, from the {from}"),
+            (Some(d), None) => d.clone(),
+            _ => "unknown date".into(),
+        };
+        let _ = writeln!(out, "{} listed parties (SDN list of {date}), {} aliases", self.entries, self.aliases);
         let _ = writeln!(out, "programs: {}", join(&self.programs));
         let _ = writeln!(out, "lists: {}", join(&self.lists));
         if !self.identifiers_by_kind.is_empty() {
@@ -287,13 +295,13 @@ fn date_of(t: std::time::SystemTime) -> (i64, u32, u32) {
     civil_from_days(secs.div_euclid(86_400))
 }
 
-/// The date in a file name (`sdn_2024-05-03.csv`, `sdn_20240503.csv`, `alt_2025-12.csv`), else
-/// the file's modification date.
-pub fn file_date(path: &Path) -> Option<String> {
-    let name = path.file_name()?.to_string_lossy().into_owned();
-    if let Some(d) = date_in_name(&name) {
-        return Some(d);
-    }
+/// The date in a file name (`sdn_2024-05-03.csv`, `sdn_20240503.csv`, `alt_2025-12.csv`).
+pub fn file_name_date(path: &Path) -> Option<String> {
+    date_in_name(&path.file_name()?.to_string_lossy())
+}
+
+/// The file's modification date, `YYYY-MM-DD` (UTC).
+fn modified_date(path: &Path) -> Option<String> {
     let (y, m, d) = date_of(std::fs::metadata(path).ok()?.modified().ok()?);
     Some(format!("{y:04}-{m:02}-{d:02}"))
 }
@@ -594,7 +602,11 @@ pub fn run_import(args: &ImportArgs) -> Result<ImportOutcome, SanctionsError> {
         });
     }
     summary.skipped_row_details.extend(skipped);
-    summary.sdn_date = file_date(&args.sdn);
+    (summary.sdn_date, summary.sdn_date_from) = match (file_name_date(&args.sdn), modified_date(&args.sdn)) {
+        (Some(d), _) => (Some(d), Some("file name".into())),
+        (None, Some(d)) => (Some(d), Some("modification time".into())),
+        (None, None) => (None, None),
+    };
 
     // --- sdn_comments.csv
     let mut continuation: HashMap<String, String> = HashMap::new();
@@ -728,7 +740,9 @@ pub fn run_import(args: &ImportArgs) -> Result<ImportOutcome, SanctionsError> {
             .map_err(|message| SanctionsError::Format { path: path.clone(), message })?;
         check_encoding(path, &f, list.records.len(), &list.skipped)?;
         summary.skipped_row_details.extend(list.skipped);
-        un_date = list.generated.or_else(|| file_date(path));
+        // The XML says when it was generated; a CSV's modification time says nothing about
+        // the list, so without a date in its name it has none.
+        un_date = list.generated.or_else(|| file_name_date(path));
         summary.un_entries = list.records.len();
         let mut keys: HashMap<(bool, String), usize> = HashMap::new();
         for (i, p) in parties.iter().enumerate() {
