@@ -30,6 +30,7 @@ pub const BUILTIN_PACK: &str = BUILTIN_PACKS[0].1;
 #[derive(Default)]
 pub struct Compiler {
     packs: Vec<Pack>,
+    disabled: Vec<String>,
 }
 
 impl Compiler {
@@ -86,7 +87,22 @@ impl Compiler {
         Ok(diagnostics)
     }
 
-    pub fn build(self) -> Rules {
+    /// Switches rules off by id (an administrator's "disabled rules" policy). Unknown ids are
+    /// ignored, so a policy written for another pack version never breaks scanning.
+    pub fn disable_rules<I: IntoIterator<Item = S>, S: Into<String>>(&mut self, ids: I) {
+        self.disabled.extend(ids.into_iter().map(Into::into));
+    }
+
+    pub fn build(mut self) -> Rules {
+        if !self.disabled.is_empty() {
+            for pack in &mut self.packs {
+                for rule in &mut pack.rules {
+                    if self.disabled.contains(&rule.id) {
+                        rule.disabled = true;
+                    }
+                }
+            }
+        }
         Rules::new(self.packs)
     }
 }

@@ -23,11 +23,13 @@ pub struct Scanner {
 
 #[wasm_bindgen]
 impl Scanner {
-    /// Compiles the built-in pack and `packs` (JSON texts). Throws an `Error` whose message is
-    /// `{"pack": i, "diagnostics": [...]}` if any pack has an error: nothing is half-applied.
+    /// Compiles the built-in packs and `packs` (JSON texts), without the rules whose ids are in
+    /// `disabledRules`. Throws an `Error` whose message is `{"pack": i, "diagnostics": [...]}`
+    /// if any pack has an error: nothing is half-applied.
     #[wasm_bindgen(constructor)]
-    pub fn new(packs: Vec<String>) -> Result<Scanner, JsError> {
+    pub fn new(packs: Vec<String>, disabled_rules: Option<Vec<String>>) -> Result<Scanner, JsError> {
         let mut compiler = Compiler::with_builtin();
+        compiler.disable_rules(disabled_rules.unwrap_or_default());
         for (i, text) in packs.iter().enumerate() {
             if let Err(diagnostics) = compiler.add_pack(text) {
                 let msg = serde_json::json!({ "pack": i, "diagnostics": diagnostics });

@@ -200,3 +200,13 @@ fn saved_from_comments_are_read_by_the_library_too() {
     let html = "<!-- saved from url=(0047)https://job-boards.greenhouse.io/acme/jobs/12 -->\n<html><body><h1>Engineer</h1></body></html>";
     assert_eq!(Scanner::new(&rules).scan_html("t", None, html).page_kind.as_str(), "job_posting");
 }
+
+#[test]
+fn rules_can_be_disabled_by_id() {
+    let mut c = Compiler::with_builtin();
+    c.disable_rules(["SIG-39.camera-broken", "no.such.rule"]);
+    let rules = c.build();
+    let r = Scanner::new(&rules).scan_text("t.txt", "Alex: my webcam is broken");
+    assert!(r.candidates[0].findings.iter().all(|f| f.rule != "SIG-39.camera-broken"));
+    assert!(!rules.catalogue().iter().any(|r| r.id == "SIG-39.camera-broken"));
+}

@@ -434,7 +434,7 @@ pub fn best_match<'a>(name: &str, candidates: impl Iterator<Item = &'a str>, thr
     let mut best: Option<(&'a str, f64)> = None;
     for c in candidates {
         let s = name_similarity(name, c);
-        if s >= threshold && best.is_none_or(|(_, b)| s > b) {
+        if s >= threshold && best.map_or(true, |(_, b)| s > b) {
             best = Some((c, s));
         }
     }

@@ -312,7 +312,7 @@ fn date_in_name(name: &str) -> Option<String> {
     let plausible = |y: &str, m: &str, d: Option<&str>| {
         let y: u32 = y.parse().unwrap_or(0);
         let m: u32 = m.parse().unwrap_or(0);
-        (1990..2200).contains(&y) && (1..=12).contains(&m) && d.is_none_or(|d| d.parse::<u32>().is_ok_and(|d| (1..=31).contains(&d)))
+        (1990..2200).contains(&y) && (1..=12).contains(&m) && d.map_or(true, |d| d.parse::<u32>().is_ok_and(|d| (1..=31).contains(&d)))
     };
     for i in 0..b.len() {
         if i > 0 && b[i - 1].is_ascii_digit() {

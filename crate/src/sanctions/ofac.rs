@@ -254,8 +254,11 @@ pub fn parse_add(text: &str, file: &str, lossy: bool) -> Result<(Vec<AddRow>, Ve
     Ok((rows, skipped))
 }
 
+/// Rows of sdn_comments.csv: (ent_num, continuation of that entry's remarks).
+pub type CommentRows = Vec<(String, String)>;
+
 /// sdn_comments.csv: ent_num → the continuation of that entry's remarks.
-pub fn parse_comments(text: &str, file: &str, lossy: bool) -> Result<(Vec<(String, String)>, Vec<SkippedRow>), csv::UnterminatedQuote> {
+pub fn parse_comments(text: &str, file: &str, lossy: bool) -> Result<(CommentRows, Vec<SkippedRow>), csv::UnterminatedQuote> {
     let mut rows = Vec::new();
     let mut skipped = Vec::new();
     for rec in csv::parse(text)? {
