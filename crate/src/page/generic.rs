@@ -109,9 +109,28 @@ pub fn read(doc: &Html) -> (PageKind, Vec<Candidate>, Vec<Notice>) {
         c.texts.push(FieldText { field: Field::Text, sub: None, record: record as u32, text, node: Some(id), breaks });
     }
 
-    let kind = if person.is_some() { PageKind::Candidate } else { PageKind::Unknown };
+    let kind = if person.is_some() || looks_like_a_person_page(&c) { PageKind::Candidate } else { PageKind::Unknown };
     let candidates = if c.texts.is_empty() && c.name.is_none() { Vec::new() } else { vec![c] };
     (kind, candidates, notices)
+}
+
+/// A page about one person without JSON-LD: a name heading plus a contact link, or plus the
+/// sections a résumé or portfolio has. Anything else (articles, dashboards) stays `unknown`.
+fn looks_like_a_person_page(c: &Candidate) -> bool {
+    const SECTIONS: &[&str] = &["experience", "skills", "education", "resume", "résumé", "portfolio", "about me", "curriculum vitae", "hire me", "work history", "projects", "contact me", "references"];
+    if c.name.is_none() {
+        return false;
+    }
+    if c.texts.iter().any(|t| t.field == Field::Contacts) {
+        return true;
+    }
+    let mut seen = 0;
+    for s in SECTIONS {
+        if c.texts.iter().any(|t| t.field == Field::Text && t.text.len() < 200 && t.text.to_lowercase().contains(s)) {
+            seen += 1;
+        }
+    }
+    seen >= 2
 }
 
 /// A job application form: a file input for a résumé or CV inside a form. Career sites on
