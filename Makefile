@@ -17,7 +17,8 @@ WASM_RAW := target/$(WASM_TARGET)/release/candor.wasm
 PKG := build/pkg
 CLI := target/release/candor
 RUST_SOURCES := $(shell find crate/src crate/packs -type f) crate/Cargo.toml Cargo.toml Cargo.lock
-EXT_SOURCES := $(shell find extension -type f 2>/dev/null) manifest.json tools/build-extension.mjs
+EXT_SOURCES := $(shell find extension -type f 2>/dev/null) manifest.json tools/build-extension.mjs \
+               tools/site-hosts.mjs $(wildcard crate/packs/sites/*.json)
 
 .PHONY: all build cli wasm extension demo docs test test-rust test-wasm test-e2e lint-firefox \
         setup setup-rust setup-node setup-browser clean bench

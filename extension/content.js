@@ -15,8 +15,11 @@
 //
 // State is mirrored on <html> for tests and support: data-candor-state (scanning|done|error),
 // data-candor-page-kind, data-candor-candidates, data-candor-highlights, data-candor-level, and
-// data-candor-scans (number of completed scans, so tests can tell a re-scan happened), and
-// data-candor-fallbacks (evidence whose element path did not hold and was found by text search).
+// data-candor-scans (number of completed scans, so tests can tell a re-scan happened),
+// data-candor-fallbacks (evidence whose element path did not hold and was found by text search),
+// data-candor-memory (persona memory: on|off|error) and, when the memory could not be read or
+// saved, data-candor-memory-error (the reason; the panel shows it as a note too). A memory
+// failure never fails the scan.
 
 (() => {
   "use strict";
@@ -381,8 +384,13 @@ a { color: #0550ae; }
   }
 
   function findText(index, needle) {
+    return findTextFrom(index, needle, 0)?.range ?? null;
+  }
+
+  /** The first occurrence of `needle` at or after `from`: {range, at}, or null. */
+  function findTextFrom(index, needle, from) {
     if (!needle || index.nodes.length === 0) return null;
-    const at = index.text.indexOf(needle);
+    const at = index.text.indexOf(needle, from);
     if (at < 0) return null;
     const end = at + needle.length;
     const a = locate(index, at);
@@ -391,7 +399,58 @@ a { color: #0550ae; }
     const range = document.createRange();
     range.setStart(index.nodes[a], at - index.starts[a]);
     range.setEnd(index.nodes[b], end - index.starts[b]);
-    return range;
+    return { range, at };
+  }
+
+  /** resolvePath's inverse: the element path of `el`, counting only non-`candor-*` elements. */
+  function pathOf(el) {
+    const path = [];
+    for (let e = el; e !== document.documentElement; e = e.parentElement) {
+      if (e?.parentElement == null) return [];
+      let i = 0;
+      for (const c of e.parentElement.children) {
+        if (c === e) break;
+        if (!isOurs(c)) i += 1;
+      }
+      path.push(i);
+    }
+    return path.reverse();
+  }
+
+  /**
+   * How close `el` is to where `path` pointed: the longest common tail of `path` with the path of
+   * `el` or of one of its ancestors. When the live DOM and the engine's parse differ near the top
+   * (an element the page inserted, markup that does not survive re-parsing), paths shift there
+   * and keep their tail, so the right occurrence shares a long tail and another one a short tail.
+   */
+  function pathAffinity(el, path) {
+    const own = el ? pathOf(el) : [];
+    let best = 0;
+    for (let k = own.length; k > best; k -= 1) {
+      let n = 0;
+      while (n < k && n < path.length && own[k - 1 - n] === path[path.length - 1 - n]) n += 1;
+      best = Math.max(best, n);
+    }
+    return best;
+  }
+
+  /**
+   * findText for a path that did not hold: of the needle's occurrences (up to 50), the one nearest
+   * to `path`, the first on a tie. The first occurrence alone is often the wrong one: Telegram Web
+   * shows the open chat's name and last message in the chat list before the chat itself.
+   */
+  function findTextNear(index, needle, path) {
+    let hit = findTextFrom(index, needle, 0);
+    if (hit == null || !Array.isArray(path) || path.length === 0) return hit?.range ?? null;
+    let best = hit.range;
+    let score = pathAffinity(best.startContainer.parentElement, path);
+    for (let n = 1; n < 50; n += 1) {
+      hit = findTextFrom(index, needle, hit.at + 1);
+      if (hit == null) break;
+      const s = pathAffinity(hit.range.startContainer.parentElement, path);
+      if (s > score) [best, score] = [hit.range, s];
+    }
+    return best;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -490,11 +549,35 @@ a { color: #0550ae; }
       !document.head?.contains(e);
     if (usable(el) && (!name || el.textContent.includes(name))) return el;
     if (name) {
-      const range = findText(textIdx(), name);
+      const range = findTextNear(textIdx(), name, candidate.anchor);
       const parent = range?.startContainer.parentElement;
       if (usable(parent)) return parent;
     }
     return null;
+  }
+
+  const INTERACTIVE = "a[href], button, label, summary, [role=button], [role=link]";
+  const flat = (el) => el.textContent.replace(/\s+/g, " ").trim();
+
+  /**
+   * The element the badge goes after: the name element, or the page's own link or button around
+   * it. List tiles wrap the name in a control (Upwork proposals and talent search: <button
+   * itemprop=name>; LinkedIn's thread header: <a>). Inside it, our button would nest in the page's
+   * (invalid HTML: interactive content may not nest), join its accessible name ("Priya N. Candor
+   * No signs…") and its click area, and the control would grow around the badge. So when the
+   * control holds nothing but the name, the badge follows the control instead. A control that
+   * holds more (a whole row as one link) keeps the badge inside, next to the name: moving it out
+   * would take it out of the row; the badge's click handler keeps the page from acting on it.
+   */
+  function badgeSpot(anchor) {
+    const name = flat(anchor);
+    let spot = anchor;
+    for (let c = anchor.parentElement?.closest(INTERACTIVE); c != null && c !== document.body;
+      c = c.parentElement?.closest(INTERACTIVE)) {
+      if (flat(c) !== name) break;
+      spot = c;
+    }
+    return spot;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -720,7 +803,7 @@ a { color: #0550ae; }
             if (range && range.toString() !== text) range = null;
             if (!range) {
               // The path or offsets did not hold on the live DOM: search for the text instead.
-              range = (el ? findText(textIndex(el), text) : null) ?? findText(textIdx(), text);
+              range = (el ? findText(textIndex(el), text) : null) ?? findTextNear(textIdx(), text, ev.path);
               if (range && ev.path != null) fallbacks += 1;
             }
             if (range) evidenceRanges.set(ev, addRange(range));
@@ -731,11 +814,12 @@ a { color: #0550ae; }
         if (!entry) continue;
         entry.evidenceRanges = evidenceRanges;
         if (anchor) {
+          const spot = badgeSpot(anchor);
           // After a block element (a heading) the badge sits on the next line, flush left.
-          if (!getComputedStyle(anchor).display.startsWith("inline")) {
+          if (!getComputedStyle(spot).display.startsWith("inline")) {
             entry.host.setAttribute("data-placement", "below");
           }
-          anchor.after(entry.host);
+          spot.after(entry.host);
         } else {
           (document.body ?? document.documentElement).append(entry.host);
           fixed += 1;
@@ -816,6 +900,10 @@ a { color: #0550ae; }
       lastUrl = url;
       scans += 1;
       root.dataset.candorScans = String(scans);
+      const memory = response.memory;
+      root.dataset.candorMemory = oneOf(memory?.state, ["on", "off", "error"], "off");
+      if (str(memory?.error)) root.dataset.candorMemoryError = str(memory.error).slice(0, 300);
+      else delete root.dataset.candorMemoryError;
       render(response.report);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

@@ -3,9 +3,15 @@
 //
 //   node tools/build-extension.mjs [--browser chrome|firefox] [--pkg DIR] [--out DIR]
 //
-// Inputs:  manifest.json, extension/**, build/pkg/candor.js, build/pkg/candor_bg.wasm (`make wasm`)
+// Inputs:  manifest.json, extension/**, build/pkg/candor.js, build/pkg/candor_bg.wasm (`make wasm`),
+//          the `hosts` of crate/packs/sites/*.json (tools/site-hosts.mjs)
 // Outputs: dist/chrome/   background.service_worker + type:module; no `scripts`, no gecko settings
 //          dist/firefox/  background.scripts + type:module; no `service_worker`, no `key`
+//
+// Both manifests get `content_scripts[0].matches` and `host_permissions` from the site adapters'
+// hosts (`https://host/*`, `https://*.domain/*`; sorted, duplicates and covered entries dropped),
+// replacing the lists in manifest.json, so a new adapter is enough to run on a new platform.
+// `activeTab` + `scripting` (the toolbar's "scan this page") stay as manifest.json has them.
 //
 // Each target directory is deleted first and files are copied in sorted order, so the same inputs
 // give the same bytes. With SOURCE_DATE_EPOCH set (reproducible-builds convention), every file
@@ -19,6 +25,7 @@ import {
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { adapterHosts, matchPatterns } from "./site-hosts.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const EXT_DIR = join(ROOT, "extension");
@@ -100,6 +107,7 @@ function checkManifest(m) {
   if (m.background?.service_worker) needFile(m.background.service_worker, "background.service_worker");
   for (const s of m.background?.scripts ?? []) needFile(s, "background.scripts");
   for (const cs of m.content_scripts ?? []) for (const js of cs.js ?? []) needFile(js, "content_scripts");
+  if (m.options_ui?.page) needFile(m.options_ui.page, "options_ui.page");
   for (const icon of Object.values(m.icons ?? {})) needFile(icon, "icons");
   for (const icon of Object.values(m.action?.default_icon ?? {})) needFile(icon, "action.default_icon");
   if (!m.browser_specific_settings?.gecko?.id) problems.push("browser_specific_settings.gecko.id is required");
@@ -120,6 +128,21 @@ function checkManifest(m) {
 }
 
 checkManifest(manifest);
+
+// --- hosts from the site adapters --------------------------------------------------------------
+
+let sitePatterns;
+try {
+  sitePatterns = matchPatterns(adapterHosts().map((e) => e.host));
+} catch (err) {
+  fail(`crate/packs/sites: ${err.message}`);
+}
+if (sitePatterns.length === 0) fail("crate/packs/sites: no adapter hosts");
+if (!Array.isArray(manifest.content_scripts) || manifest.content_scripts.length === 0) {
+  fail("manifest.json: content_scripts[0] is required (its matches come from the site adapters)");
+}
+manifest.content_scripts[0].matches = sitePatterns;
+manifest.host_permissions = sitePatterns;
 
 // --- per-browser manifests --------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ pub mod pack;
 pub mod persona;
 pub mod page;
 pub mod report;
+pub mod sanctions;
 pub mod scan;
 pub mod score;
 pub mod trust;

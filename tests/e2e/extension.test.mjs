@@ -13,7 +13,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
-import { launch } from "./harness.mjs";
+import { launch, personaMemoryOff } from "./harness.mjs";
 import { HOSTS, loadFixtures, renderFixture, ROOT, startServer } from "./server.mjs";
 
 const ARTIFACTS = join(ROOT, "tests", "e2e", "artifacts");
@@ -442,15 +442,27 @@ describe("Candor in Chromium", () => {
 
   describe("every HTML fixture on a supported host, as its expect.json says", () => {
     const supported = FIXTURES.filter((f) => HOSTS.includes(new URL(f.url).hostname));
+    // Each page is judged alone, like its expect.json: persona memory would link unrelated
+    // fixtures that share a contact (persona.test.mjs covers the memory).
+    before(() => personaMemoryOff(browser));
     for (const fx of supported) {
       it(`${fx.site}/${fx.name} → ${fx.expect.page_kind ?? "?"}, ${expectedLevel(fx)}`, async () => {
-        const { page, state } = await open(fx.url);
+        const { page, state } = await open(fx.href ?? fx.url);
         if (fx.expect.page_kind) assert.equal(state.candorPageKind, fx.expect.page_kind);
-        assert.equal(state.candorLevel, expectedLevel(fx));
-        const wanted = (fx.expect.candidates ?? []).map((c) => c.level).sort();
-        const shown = (await badges(page)).map((b) => b.level).sort();
+        // A candidate whose expect.json asserts no level (telegram/k-chat-scam-label) may show any.
+        const wanted = (fx.expect.candidates ?? []).map((c) => c.level ?? null);
+        if (!wanted.includes(null)) assert.equal(state.candorLevel, expectedLevel(fx));
+        const shown = (await badges(page)).map((b) => b.level);
         if (fx.expect.page_kind === "job_posting") assert.deepEqual(shown, []);
-        else assert.deepEqual(shown, wanted, "one badge per candidate, at its level");
+        else {
+          assert.equal(shown.length, wanted.length, "one badge per candidate");
+          const rest = [...shown];
+          for (const level of wanted.filter((l) => l != null)) {
+            const i = rest.indexOf(level);
+            assert.ok(i >= 0, `a badge at ${level}; shown ${shown}`);
+            rest.splice(i, 1);
+          }
+        }
         assert.equal(state.candorFallbacks ?? "0", "0", "every evidence path held on the live DOM");
         assert.equal((await badges(page)).filter((b) => b.fixed).length, 0, "every badge found its name element");
         assert.deepEqual(page.dialogs, []);

@@ -56,3 +56,21 @@ export async function launch(port) {
     },
   };
 }
+
+/**
+ * Turns persona memory off for this browser profile (settings.personaRetentionDays = 0 in the
+ * extension's storage.local, as the options page would). For suites that judge each fixture page
+ * alone, as its expect.json does: with memory on, two unrelated fixtures that happen to share a
+ * phone number are flagged as one persona (persona.test.mjs tests the memory itself). Written from
+ * an extension-origin document, so it works whether or not the worker is running; a running
+ * worker picks the change up through storage.onChanged.
+ */
+export async function personaMemoryOff(browser) {
+  const page = await browser.context.newPage();
+  try {
+    await page.goto(`chrome-extension://${browser.extensionId}/manifest.json`);
+    await page.evaluate(() => chrome.storage.local.set({ settings: { personaRetentionDays: 0 } }));
+  } finally {
+    await page.close();
+  }
+}

@@ -1,11 +1,16 @@
 // HTTPS fixture server for the browser tests.
 //
 // Listens on a free loopback port (port 0) with a self-signed certificate generated at run time
-// for the real host names (www.upwork.com, app.greenhouse.io); the browser reaches it through
-// --host-resolver-rules, so content scripts match the real origins.
+// for the real host names (HOSTS: www.upwork.com, app.greenhouse.io and every fixture host the
+// site adapters cover); the browser reaches it through --host-resolver-rules, so content scripts
+// match the real origins.
 //
 // Routes: every tests/fixtures/<site>/<name>.expect.json names the URL its <name>.html is served
-// at. Tests add their own pages with addRoute(). A query parameter picks the page CSP:
+// at. Tests add their own pages with addRoute(). Fixtures whose URLs differ only in the fragment
+// (web.telegram.org/k/#@a and /k/#@b), which the server never sees, share a route: the query
+// parameter `candor-fixture=<site>/<name>` picks one, and loadFixtures() gives each fixture an
+// `href` that carries it when needed (open `fx.href`, not `fx.url`). A query parameter picks the
+// page CSP:
 //   ?csp=strict  → Content-Security-Policy: script-src 'self'; style-src 'self'
 //   ?csp=wasm    → Content-Security-Policy: script-src 'self' 'wasm-unsafe-eval'
 // Anything else, or no parameter, sends no CSP.
@@ -16,10 +21,12 @@ import { createServer } from "node:https";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { adapterHosts, hostSupported } from "../../tools/site-hosts.mjs";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const FIXTURES = process.env.CANDOR_FIXTURES ?? join(ROOT, "tests", "fixtures");
-export const HOSTS = ["www.upwork.com", "app.greenhouse.io"];
+/** The query parameter that picks one of several fixtures served at the same host and path. */
+export const FIXTURE_PARAM = "candor-fixture";
 
 export const CSP = {
   strict: "script-src 'self'; style-src 'self'",
@@ -41,9 +48,16 @@ function makeCert() {
   return pair;
 }
 
+const key = (host, path) => `${host.toLowerCase()}${path}`;
+function routeKey(url) {
+  const u = new URL(url);
+  return key(u.hostname, u.pathname);
+}
+
 /**
- * Every fixture with an expect file: {site, name, file, url, expect}. The URL comes from the
- * expect file's `url`.
+ * Every fixture with an expect file: {site, name, file, url, href, expect}. The URL comes from the
+ * expect file's `url`; `href` is the address to open in the browser (the URL, plus FIXTURE_PARAM
+ * when another fixture shares its host and path).
  */
 export function loadFixtures(dir = FIXTURES) {
   const out = [];
@@ -56,13 +70,31 @@ export function loadFixtures(dir = FIXTURES) {
       const file = join(dir, site.name, `${name}.html`);
       const expect = JSON.parse(readFileSync(join(dir, site.name, f), "utf8"));
       if (typeof expect.url !== "string" || !existsSync(file)) continue;
-      out.push({ site: site.name, name, file, url: expect.url, expect });
+      out.push({ site: site.name, name, file, url: expect.url, href: expect.url, expect });
+    }
+  }
+  // The server sees neither the fragment nor (for routing) the query: fixtures that share a host
+  // and path are told apart by FIXTURE_PARAM.
+  const byRoute = new Map();
+  for (const fx of out) byRoute.set(routeKey(fx.url), [...(byRoute.get(routeKey(fx.url)) ?? []), fx]);
+  for (const group of byRoute.values()) {
+    if (group.length < 2) continue;
+    for (const fx of group) {
+      const u = new URL(fx.url);
+      u.searchParams.set(FIXTURE_PARAM, `${fx.site}/${fx.name}`);
+      fx.href = u.href;
     }
   }
   return out;
 }
 
-const key = (host, path) => `${host.toLowerCase()}${path}`;
+/**
+ * The host names the browser maps to the fixture server: the two the first tests used, and the
+ * host of every fixture the extension runs on (its adapters cover the host). Sorted.
+ */
+const ADAPTER_HOSTS = adapterHosts().map((e) => e.host);
+export const HOSTS = [...new Set(["www.upwork.com", "app.greenhouse.io",
+  ...loadFixtures().map((fx) => new URL(fx.url).hostname).filter((h) => hostSupported(h, ADAPTER_HOSTS))])].sort();
 
 /**
  * Renders a fixture as the live platform would: an element marked `data-fixture-tz="Zone"`
@@ -84,15 +116,19 @@ export function renderFixture(html) {
 export async function startServer() {
   const routes = new Map();
   for (const fx of loadFixtures()) {
-    const u = new URL(fx.url);
-    routes.set(key(u.hostname, u.pathname), { file: fx.file, type: "text/html; charset=utf-8" });
+    const k = routeKey(fx.url);
+    const route = { file: fx.file, type: "text/html; charset=utf-8", fixture: `${fx.site}/${fx.name}` };
+    // The first fixture at a path is the default; the others are reached with FIXTURE_PARAM.
+    if (!routes.has(k)) routes.set(k, route);
+    routes.set(`${k}?${route.fixture}`, route);
   }
   const log = [];
   const server = createServer(makeCert(), (req, res) => {
     const host = (req.headers.host ?? "").replace(/:\d+$/, "");
     const url = new URL(req.url ?? "/", `https://${host || "invalid"}`);
     log.push(`${req.method} ${host}${url.pathname}${url.search}`);
-    const route = routes.get(key(host, url.pathname));
+    const pick = url.searchParams.get(FIXTURE_PARAM);
+    const route = routes.get(pick ? `${key(host, url.pathname)}?${pick}` : key(host, url.pathname));
     if (req.method !== "GET" || !route) {
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
       res.end("not found\n");

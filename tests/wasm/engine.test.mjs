@@ -137,7 +137,8 @@ describe("wasm engine (build/pkg) in Node", () => {
           const got = report.candidates.find((c) => c.name === want.name);
           if (!check(got, `${where}: no candidate "${want.name}" (got ${report.candidates.map((c) => JSON.stringify(c.name))})`)) continue;
           const rules = new Set(got.findings.map((x) => x.rule));
-          check(got.level === want.level, `${where}: ${want.name} level ${got.level}, expected ${want.level} (fired ${[...rules]})`);
+          // Only the keys present are checked, as in the Rust suite (k-chat-scam-label asserts no level).
+          if (want.level != null) check(got.level === want.level, `${where}: ${want.name} level ${got.level}, expected ${want.level} (fired ${[...rules]})`);
           for (const r of want.fires ?? []) check(rules.has(r), `${where}: ${r} should fire`);
           for (const r of want.silent ?? []) check(!rules.has(r), `${where}: ${r} should stay silent`);
         }

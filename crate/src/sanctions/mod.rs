@@ -576,6 +576,163 @@ fn valid_prefix(p: &str) -> bool {
     !p.is_empty() && p.len() <= 40 && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
 }
 
+/// Merges UN 1718 records into the SDN parties (same person/non-person kind, a name or good
+/// alias with the same [`merge_key`]) or adds them as parties of their own.
+fn merge_un(parties: &mut Vec<Party>, records: Vec<un::UnRecord>, summary: &mut ImportSummary) {
+    let mut keys: HashMap<(bool, String), usize> = HashMap::new();
+    for (i, p) in parties.iter().enumerate() {
+        for (n, weak) in &p.names {
+            if !weak {
+                keys.entry((is_person(p.kind), merge_key(n))).or_insert(i);
+            }
+        }
+    }
+    for r in records {
+        let person = r.kind == un::UnKind::Individual;
+        let listed = r.listed_on.as_deref().map(|d| format!(" (listed {d})")).unwrap_or_default();
+        let reference = format!("UN 1718 {}{listed}", r.reference);
+        let hit = std::iter::once(&r.name).chain(r.aliases.iter().filter(|(_, w)| !w).map(|(a, _)| a)).find_map(|n| keys.get(&(person, merge_key(n))).copied());
+        let target = match hit {
+            Some(i) => {
+                summary.un_merged += 1;
+                parties[i].refs.push(reference);
+                i
+            }
+            None => {
+                let kind = if person { PartyKind::Individual } else { PartyKind::Entity };
+                parties.push(Party {
+                    kind,
+                    display: collapse(&r.name),
+                    names: Vec::new(),
+                    refs: vec![reference],
+                    places: Vec::new(),
+                    date: r.listed_on.clone(),
+                    identifiers: Vec::new(),
+                });
+                parties.len() - 1
+            }
+        };
+        let p = &mut parties[target];
+        p.add_name(&r.name, false);
+        for (a, weak) in &r.aliases {
+            p.add_name(a, *weak);
+        }
+        if p.places.is_empty() {
+            p.places.extend(r.places);
+        }
+    }
+}
+
+/// The four name and identifier lists of the pack.
+struct Lists {
+    identifiers: Vec<EntryOut>,
+    entities: Vec<EntryOut>,
+    weak: Vec<EntryOut>,
+    individuals: Vec<EntryOut>,
+}
+
+/// Sorts every party's names into the critical, weak and person lists and collects the
+/// identifiers (one entry per identifier, its currencies and owners in the note).
+fn build_lists(parties: &[Party], summary: &mut ImportSummary) -> Lists {
+    let mut identifiers: Vec<(String, Vec<String>, Vec<String>)> = Vec::new(); // value, currencies, owners
+    let mut id_index: HashMap<String, usize> = HashMap::new();
+    let mut id_kinds: HashMap<String, &'static str> = HashMap::new();
+    let mut entities = Vec::new();
+    let mut weak = Vec::new();
+    let mut individuals = Vec::new();
+    for p in parties {
+        let note = p.note();
+        let owner = format!("{} ({})", p.display, p.refs.first().map(String::as_str).unwrap_or(""));
+        for id in &p.identifiers {
+            let value = id.value().to_string();
+            // The compiler folds case for 0x… hex, e-mails and anything with a dot.
+            let key = if value.starts_with("0x") || value.contains('@') || value.contains('.') || value.starts_with("bc1") { value.to_ascii_lowercase() } else { value.clone() };
+            let i = *id_index.entry(key).or_insert_with(|| {
+                identifiers.push((value.clone(), Vec::new(), Vec::new()));
+                id_kinds.insert(value.clone(), id.kind());
+                identifiers.len() - 1
+            });
+            if let Identifier::DigitalCurrency { currency, .. } = id {
+                if !identifiers[i].1.contains(currency) {
+                    identifiers[i].1.push(currency.clone());
+                }
+            }
+            if !identifiers[i].2.contains(&owner) {
+                identifiers[i].2.push(owner.clone());
+            }
+        }
+        let mut strong_names: Vec<String> = Vec::new();
+        let mut weak_names: Vec<String> = Vec::new();
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        for (name, weak_source) in &p.names {
+            let forms = if is_person(p.kind) { vec![(collapse(name).trim_end_matches(['.', ',']).to_string(), false)] } else { name_forms(name) };
+            for (form, derived) in forms {
+                let key = form.to_lowercase();
+                if form.is_empty() || !seen.insert(key) {
+                    continue;
+                }
+                if let Some(category) = crate::fairness::protected_entry(&form) {
+                    summary.skipped_names.push(SkippedName { name: form, party: p.display.clone(), reason: format!("only {category} words; the fairness guard refuses such list entries") });
+                    continue;
+                }
+                let words = fuzzy::words(&form);
+                if words.is_empty() {
+                    continue;
+                }
+                if is_person(p.kind) {
+                    if words.len() < 2 {
+                        summary.skipped_names.push(SkippedName { name: form, party: p.display.clone(), reason: "a one-word person name".into() });
+                    } else {
+                        strong_names.push(form);
+                    }
+                    continue;
+                }
+                let distinctive = is_distinctive_name(&form);
+                if derived && (words.len() < 2 || !distinctive) {
+                    continue; // a shortened form that no longer says anything
+                }
+                if p.kind == PartyKind::Entity && !weak_source && distinctive {
+                    strong_names.push(form);
+                } else {
+                    weak_names.push(form);
+                }
+            }
+        }
+        let entry = |mut names: Vec<String>| {
+            let value = names.remove(0);
+            EntryOut { value, aliases: names, note: note.clone(), date: p.date.clone() }
+        };
+        if is_person(p.kind) {
+            if !strong_names.is_empty() {
+                individuals.push(entry(strong_names));
+            }
+            continue;
+        }
+        if !strong_names.is_empty() {
+            entities.push(entry(strong_names));
+        }
+        if !weak_names.is_empty() {
+            summary.weak_names += weak_names.len();
+            weak.push(entry(weak_names));
+        }
+    }
+    let id_entries: Vec<EntryOut> = identifiers
+        .into_iter()
+        .map(|(value, currencies, owners)| {
+            *summary.identifiers_by_kind.entry(id_kinds[&value].to_string()).or_default() += 1;
+            let kind = match id_kinds[&value] {
+                "email" => "e-mail".to_string(),
+                "website" => "website".to_string(),
+                _ => currencies.join(", "),
+            };
+            EntryOut { value, aliases: Vec::new(), note: format!("{kind}; {}", owners.join(" / ")), date: None }
+        })
+        .collect();
+    summary.aliases = [&entities, &weak, &individuals].iter().flat_map(|l| l.iter()).map(|e| e.aliases.len()).sum();
+
+    Lists { identifiers: id_entries, entities, weak, individuals }
+}
+
 /// Runs an import: reads the files, selects the programs, builds and lints the pack.
 pub fn run_import(args: &ImportArgs) -> Result<ImportOutcome, SanctionsError> {
     if !valid_prefix(&args.list_prefix) {
@@ -584,7 +741,12 @@ pub fn run_import(args: &ImportArgs) -> Result<ImportOutcome, SanctionsError> {
             args.list_prefix
         )));
     }
-    let programs: Vec<String> = args.programs.iter().map(|p| p.trim().trim_matches(['[', ']']).to_ascii_uppercase()).filter(|p| !p.is_empty()).collect();
+    let programs: Vec<String> = args
+        .programs
+        .iter()
+        .map(|p| p.trim_matches(|c: char| c == '[' || c == ']' || c.is_whitespace()).split_whitespace().collect::<Vec<_>>().join(" ").to_ascii_uppercase())
+        .filter(|p| !p.is_empty())
+        .collect();
     if programs.is_empty() {
         return Err(SanctionsError::InvalidArgument("at least one --program is needed".into()));
     }
@@ -635,11 +797,10 @@ pub fn run_import(args: &ImportArgs) -> Result<ImportOutcome, SanctionsError> {
         let remarks = ofac::parse_remarks(&remarks_text, cont.is_some());
         let tagged = row.programs.iter().any(|p| programs.contains(p));
         // The program column is empty, or its last tag was cut ("DPR"): the remark decides.
-        let column_cut = row.programs.is_empty()
-            || row.programs_raw.ends_with('[')
-            || row.programs.last().is_some_and(|last| {
-                !known_dprk.contains(last.as_str()) && programs.iter().any(|p| p.len() > last.len() && p.starts_with(last.as_str()))
-            });
+        let last_cut = row.programs.last().is_some_and(|last| {
+            !known_dprk.contains(last.as_str()) && programs.iter().any(|p| p.len() > last.len() && p.starts_with(last.as_str()))
+        });
+        let column_cut = row.programs.is_empty() || row.programs_raw.ends_with('[') || last_cut;
         let fallback = !tagged && wants_dprk && column_cut && remarks.nksr;
         let nksr = !tagged && wants_nksr && remarks.nksr;
         if !(tagged || fallback || nksr) {
@@ -653,7 +814,9 @@ pub fn run_import(args: &ImportArgs) -> Result<ImportOutcome, SanctionsError> {
             tags.push("(North Korea Sanctions Regulations remark)".into());
             *summary.programs.entry(NKSR_PROGRAM.into()).or_default() += 1;
         }
-        for p in &row.programs {
+        // A cut last tag ("DPR") is not a program.
+        let counted = if last_cut { row.programs.len() - 1 } else { row.programs.len() };
+        for p in &row.programs[..counted] {
             *summary.programs.entry(p.clone()).or_default() += 1;
         }
         let (display, reversed) = if is_person(row.kind) { ofac::person_name_forms(&row.name) } else { (collapse(&row.name), None) };
@@ -744,148 +907,13 @@ pub fn run_import(args: &ImportArgs) -> Result<ImportOutcome, SanctionsError> {
         // the list, so without a date in its name it has none.
         un_date = list.generated.or_else(|| file_name_date(path));
         summary.un_entries = list.records.len();
-        let mut keys: HashMap<(bool, String), usize> = HashMap::new();
-        for (i, p) in parties.iter().enumerate() {
-            for (n, weak) in &p.names {
-                if !weak {
-                    keys.entry((is_person(p.kind), merge_key(n))).or_insert(i);
-                }
-            }
-        }
-        for r in list.records {
-            let person = r.kind == un::UnKind::Individual;
-            let listed = r.listed_on.as_deref().map(|d| format!(" (listed {d})")).unwrap_or_default();
-            let reference = format!("UN 1718 {}{listed}", r.reference);
-            let hit = std::iter::once(&r.name).chain(r.aliases.iter().filter(|(_, w)| !w).map(|(a, _)| a)).find_map(|n| keys.get(&(person, merge_key(n))).copied());
-            let target = match hit {
-                Some(i) => {
-                    summary.un_merged += 1;
-                    parties[i].refs.push(reference);
-                    i
-                }
-                None => {
-                    let kind = if person { PartyKind::Individual } else { PartyKind::Entity };
-                    parties.push(Party {
-                        kind,
-                        display: collapse(&r.name),
-                        names: Vec::new(),
-                        refs: vec![reference],
-                        places: Vec::new(),
-                        date: r.listed_on.clone(),
-                        identifiers: Vec::new(),
-                    });
-                    parties.len() - 1
-                }
-            };
-            let p = &mut parties[target];
-            p.add_name(&r.name, false);
-            for (a, weak) in &r.aliases {
-                p.add_name(a, *weak);
-            }
-            if p.places.is_empty() {
-                p.places.extend(r.places);
-            }
-        }
+        merge_un(&mut parties, list.records, &mut summary);
     }
     summary.entries = parties.len();
 
     // --- lists
     let prefix = &args.list_prefix;
-    let mut identifiers: Vec<(String, Vec<String>, Vec<String>)> = Vec::new(); // value, currencies, owners
-    let mut id_index: HashMap<String, usize> = HashMap::new();
-    let mut id_kinds: HashMap<String, &'static str> = HashMap::new();
-    let mut entities = Vec::new();
-    let mut weak = Vec::new();
-    let mut individuals = Vec::new();
-    for p in &parties {
-        let note = p.note();
-        let owner = format!("{} ({})", p.display, p.refs.first().map(String::as_str).unwrap_or(""));
-        for id in &p.identifiers {
-            let value = id.value().to_string();
-            // The compiler folds case for 0x… hex, e-mails and anything with a dot.
-            let key = if value.starts_with("0x") || value.contains('@') || value.contains('.') || value.starts_with("bc1") { value.to_ascii_lowercase() } else { value.clone() };
-            let i = *id_index.entry(key).or_insert_with(|| {
-                identifiers.push((value.clone(), Vec::new(), Vec::new()));
-                id_kinds.insert(value.clone(), id.kind());
-                identifiers.len() - 1
-            });
-            if let Identifier::DigitalCurrency { currency, .. } = id {
-                if !identifiers[i].1.contains(currency) {
-                    identifiers[i].1.push(currency.clone());
-                }
-            }
-            if !identifiers[i].2.contains(&owner) {
-                identifiers[i].2.push(owner.clone());
-            }
-        }
-        let mut strong_names: Vec<String> = Vec::new();
-        let mut weak_names: Vec<String> = Vec::new();
-        let mut seen: BTreeSet<String> = BTreeSet::new();
-        for (name, weak_source) in &p.names {
-            let forms = if is_person(p.kind) { vec![(collapse(name).trim_end_matches(['.', ',']).to_string(), false)] } else { name_forms(name) };
-            for (form, derived) in forms {
-                let key = form.to_lowercase();
-                if form.is_empty() || !seen.insert(key) {
-                    continue;
-                }
-                if let Some(category) = crate::fairness::protected_entry(&form) {
-                    summary.skipped_names.push(SkippedName { name: form, party: p.display.clone(), reason: format!("only {category} words; the fairness guard refuses such list entries") });
-                    continue;
-                }
-                let words = fuzzy::words(&form);
-                if words.is_empty() {
-                    continue;
-                }
-                if is_person(p.kind) {
-                    if words.len() < 2 {
-                        summary.skipped_names.push(SkippedName { name: form, party: p.display.clone(), reason: "a one-word person name".into() });
-                    } else {
-                        strong_names.push(form);
-                    }
-                    continue;
-                }
-                let distinctive = is_distinctive_name(&form);
-                if derived && (words.len() < 2 || !distinctive) {
-                    continue; // a shortened form that no longer says anything
-                }
-                if p.kind == PartyKind::Entity && !weak_source && distinctive {
-                    strong_names.push(form);
-                } else {
-                    weak_names.push(form);
-                }
-            }
-        }
-        let entry = |mut names: Vec<String>| {
-            let value = names.remove(0);
-            EntryOut { value, aliases: names, note: note.clone(), date: p.date.clone() }
-        };
-        if is_person(p.kind) {
-            if !strong_names.is_empty() {
-                individuals.push(entry(strong_names));
-            }
-            continue;
-        }
-        if !strong_names.is_empty() {
-            entities.push(entry(strong_names));
-        }
-        if !weak_names.is_empty() {
-            summary.weak_names += weak_names.len();
-            weak.push(entry(weak_names));
-        }
-    }
-    let id_entries: Vec<EntryOut> = identifiers
-        .into_iter()
-        .map(|(value, currencies, owners)| {
-            *summary.identifiers_by_kind.entry(id_kinds[&value].to_string()).or_default() += 1;
-            let kind = match id_kinds[&value] {
-                "email" => "e-mail".to_string(),
-                "website" => "website".to_string(),
-                _ => currencies.join(", "),
-            };
-            EntryOut { value, aliases: Vec::new(), note: format!("{kind}; {}", owners.join(" / ")), date: None }
-        })
-        .collect();
-    summary.aliases = [&entities, &weak, &individuals].iter().flat_map(|l| l.iter()).map(|e| e.aliases.len()).sum();
+    let Lists { identifiers: id_entries, entities, weak, individuals } = build_lists(&parties, &mut summary);
 
     // --- sources, rules
     let mut sources = BTreeMap::new();
@@ -915,6 +943,8 @@ pub fn run_import(args: &ImportArgs) -> Result<ImportOutcome, SanctionsError> {
         cite.push("UN-1718".into());
     }
     let program_text = programs.join(", ");
+    // Titles name North Korea only when every requested program is a DPRK one.
+    let dprk_only = programs.iter().all(|p| known_dprk.contains(p.as_str()) || p == NKSR_PROGRAM);
     let mut lists = BTreeMap::new();
     let mut rules = Vec::new();
     let ofac_only = vec!["OFAC-SDN".to_string()];
@@ -939,7 +969,7 @@ pub fn run_import(args: &ImportArgs) -> Result<ImportOutcome, SanctionsError> {
             severity: "critical",
             fields: None,
             list: format!("{prefix}_identifiers"),
-            explain: "This exact identifier is listed by OFAC on a sanctioned party tied to North Korea. Paying it or dealing with its owner can breach sanctions law.".into(),
+            explain: format!("This exact identifier is listed by OFAC on a sanctioned party{}. Paying it or dealing with its owner can breach sanctions law.", if dprk_only { " tied to North Korea" } else { "" }),
             advice: "Do not pay or reply with anything of value. Escalate to your compliance or legal team today.".into(),
             sources: ofac_only.clone(),
             disabled: false,
@@ -952,12 +982,15 @@ pub fn run_import(args: &ImportArgs) -> Result<ImportOutcome, SanctionsError> {
         entities,
         RuleOut {
             id: format!("SIG-19.{prefix}.entity"),
-            title: "Names a sanctioned North Korea-linked entity".into(),
+            title: if dprk_only { "Names a sanctioned North Korea-linked entity".into() } else { "Names a sanctioned entity".into() },
             family: "sanctions",
             severity: "critical",
             fields: Some(ENTITY_FIELDS.to_vec()),
             list: format!("{prefix}_entities"),
-            explain: "This name matches an entity on the sanctions list, such as a front company that employs or places North Korean IT workers. Working for, paying or contracting with it can breach sanctions law.".into(),
+            explain: format!(
+                "This name matches an entity on the sanctions list{}. Working for, paying or contracting with it can breach sanctions law.",
+                if dprk_only { ", such as a front company that employs or places North Korean IT workers" } else { "" }
+            ),
             advice: "Check the match in context (same company, same place?). If it is the listed entity, stop and escalate to compliance or legal today.".into(),
             sources: cite.clone(),
             disabled: false,

@@ -116,13 +116,13 @@ fn clean(field: &str) -> String {
     }
 }
 
-/// Splits the programs column into tags: `DPRK3] [DPRK4` → `DPRK3`, `DPRK4`.
+/// Splits the programs column into tags: `DPRK3] [DPRK4` → `DPRK3`, `DPRK4`. Tags may hold
+/// spaces (`CAATSA - RUSSIA`).
 pub fn parse_programs(column: &str) -> Vec<String> {
     column
         .split(['[', ']'])
-        .flat_map(str::split_whitespace)
-        .filter(|t| *t != "-0-")
-        .map(str::to_string)
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|t| !t.is_empty() && t != "-0-")
         .collect()
 }
 
@@ -419,6 +419,7 @@ mod tests {
         assert_eq!(parse_programs("DPRK3] [DPRK4"), vec!["DPRK3", "DPRK4"]);
         assert_eq!(parse_programs("[DPRK3] [DPRK-NKSPEA]"), vec!["DPRK3", "DPRK-NKSPEA"]);
         assert_eq!(parse_programs("-0-"), Vec::<String>::new());
+        assert_eq!(parse_programs("NPWMD] [CAATSA - RUSSIA"), vec!["NPWMD", "CAATSA - RUSSIA"]);
     }
 
     #[test]
