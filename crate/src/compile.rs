@@ -174,6 +174,8 @@ pub(crate) struct CompiledList {
     /// Case-sensitive automaton: base58 identifiers.
     pub exact: Option<(AhoCorasick, Vec<usize>)>,
     pub entries: Vec<ListEntryInfo>,
+    /// Every value and alias with its entry index, for fuzzy matching.
+    pub names: Vec<(String, usize)>,
 }
 
 /// The rules that can apply on one site, indexed by required literal.
@@ -381,6 +383,7 @@ pub(crate) fn compile_list_for_tests(values: &[&str]) -> CompiledList {
 
 fn compile_list(spec: &ListSpec) -> CompiledList {
     let mut entries = Vec::new();
+    let mut names = Vec::new();
     let mut folded = (Vec::new(), Vec::new());
     let mut exact = (Vec::new(), Vec::new());
     for e in &spec.entries {
@@ -388,6 +391,7 @@ fn compile_list(spec: &ListSpec) -> CompiledList {
         entries.push(ListEntryInfo { value: e.value.clone(), note: e.note.clone(), date: e.date.clone() });
         for v in std::iter::once(&e.value).chain(e.aliases.iter()) {
             let v = v.split_whitespace().collect::<Vec<_>>().join(" ");
+            names.push((v.clone(), idx));
             let case_sensitive = spec.match_kind == ListMatch::Exact && !(v.starts_with("0x") || v.contains('@') || v.starts_with("bc1") || v.contains('.'));
             let target = if case_sensitive { &mut exact } else { &mut folded };
             target.0.push(v);
@@ -405,5 +409,5 @@ fn compile_list(spec: &ListSpec) -> CompiledList {
             .ok()
             .map(|ac| (ac, map))
     };
-    CompiledList { match_kind: spec.match_kind, folded: build(folded, true), exact: build(exact, false), entries }
+    CompiledList { match_kind: spec.match_kind, folded: build(folded, true), exact: build(exact, false), entries, names }
 }

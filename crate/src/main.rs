@@ -78,6 +78,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = CatalogueFormat::Text)]
         format: CatalogueFormat,
     },
+    /// Sanctions lists: build a rule pack from OFAC's (and the UN's) published files.
+    Sanctions {
+        #[command(subcommand)]
+        command: SanctionsCommand,
+    },
     /// Create a minisign key pair for signing packs: NAME.pub (share it) and NAME.key (keep it).
     Keygen {
         /// Path prefix of the two files.
@@ -140,6 +145,41 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum SanctionsCommand {
+    /// Build a rule pack from OFAC's legacy SDN CSV files, optionally with the UN 1718 list.
+    Import {
+        /// OFAC sdn.csv (legacy CSV, no header).
+        #[arg(long, value_name = "FILE")]
+        sdn: PathBuf,
+        /// OFAC alt.csv: aliases.
+        #[arg(long, value_name = "FILE")]
+        alt: Option<PathBuf>,
+        /// OFAC add.csv: addresses (city and country go into the entry notes).
+        #[arg(long, value_name = "FILE")]
+        add: Option<PathBuf>,
+        /// OFAC sdn_comments.csv: the remarks past the 1,000-character cap of sdn.csv.
+        #[arg(long, value_name = "FILE")]
+        comments: Option<PathBuf>,
+        /// UN Security Council consolidated list, XML or CSV; its 1718 (DPRK) entries are merged in.
+        #[arg(long, value_name = "FILE")]
+        un: Option<PathBuf>,
+        /// OFAC program tag to import (repeatable). NKSR adds entries whose remarks carry the
+        /// North Korea Sanctions Regulations boilerplate under any program.
+        #[arg(long = "program", value_name = "TAG", default_values_t = candor::sanctions::DEFAULT_PROGRAMS.iter().map(|p| p.to_string()))]
+        programs: Vec<String>,
+        /// Prefix of the list names; the pack id is `sanctions.<prefix>` (with - for _).
+        #[arg(long, value_name = "PREFIX", default_value = candor::sanctions::DEFAULT_LIST_PREFIX)]
+        list_prefix: String,
+        /// Write the pack to this file (default: standard output; the summary goes to standard error).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Summary format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Text,
@@ -182,6 +222,10 @@ fn main() -> ExitCode {
         Command::Eval { dir, packs, format } => eval_cmd(&dir, &packs, format),
         Command::Rules { packs, format } => rules_cmd(&packs, format),
         Command::Test { pack, cases, no_builtin } => test_cmd(&pack, &cases, no_builtin),
+        Command::Sanctions { command: SanctionsCommand::Import { sdn, alt, add, comments, un, programs, list_prefix, out, format } } => {
+            let args = candor::sanctions::ImportArgs { sdn, alt, add, comments, un, programs, list_prefix };
+            sanctions_import(&args, out.as_deref(), format)
+        }
         Command::Keygen { out, password_env, unencrypted, force } => keygen_cmd(&out, password_env.as_deref(), unencrypted, force),
         Command::Sign { pack, key, password_env, out } => sign_cmd(&pack, &key, password_env.as_deref(), out),
         Command::Verify { pack, pubkey, sig } => verify_cmd(&pack, &pubkey, sig),
@@ -562,6 +606,20 @@ fn test_cmd(pack: &Path, dir: &Path, no_builtin: bool) -> Result<ExitCode> {
     let _ = writeln!(out, "\n{passed} passed, {failed} failed");
     emit(&out)?;
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn sanctions_import(args: &candor::sanctions::ImportArgs, out: Option<&Path>, format: Format) -> Result<ExitCode> {
+    let outcome = candor::sanctions::run_import(args)?;
+    match out {
+        Some(path) => std::fs::write(path, &outcome.pack_json).with_context(|| format!("cannot write {}", path.display()))?,
+        None => emit(&outcome.pack_json)?,
+    }
+    let summary = match format {
+        Format::Json => serde_json::to_string_pretty(&outcome.summary)? + "\n",
+        Format::Text => outcome.summary.to_text(),
+    };
+    eprint!("{summary}"); // the pack may be on standard output
+    Ok(ExitCode::SUCCESS)
 }
 
 fn keygen_cmd(out: &Path, password_env: Option<&str>, unencrypted: bool, force: bool) -> Result<ExitCode> {

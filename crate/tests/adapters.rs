@@ -210,3 +210,33 @@ fn rules_can_be_disabled_by_id() {
     assert!(r.candidates[0].findings.iter().all(|f| f.rule != "SIG-39.camera-broken"));
     assert!(!rules.catalogue().iter().any(|r| r.id == "SIG-39.camera-broken"));
 }
+
+#[test]
+fn fuzzy_list_catches_near_misses_of_sanctioned_names_but_not_ordinary_ones() {
+    let pack = r#"{"candor_pack": 1, "id": "fz", "title": "T", "publisher": "P", "version": "1",
+      "sources": {"S1": {"title": "S", "publisher": "P"}},
+      "lists": {"fronts": {"entries": [{"value": "Yanbian Silverstar Network Technology Co., Ltd.", "aliases": ["China Silver Star"], "note": "OFAC SDN", "date": "2018-09-13"},
+                                        {"value": "Volasys Silver Star"}]}},
+      "rules": [{"id": "fz.front", "title": "t", "family": "sanctions", "severity": "high", "check": "fuzzy_list",
+                 "params": {"list": "fronts", "threshold": 0.88}, "fields": ["experience.employer"], "explain": "e", "sources": ["S1"]}]}"#;
+    let mut c = Compiler::new();
+    c.add_pack(pack).unwrap();
+    let rules = c.build();
+    let scan = |employer: &str| {
+        let html = format!("<html><body><h1>Pat</h1><div class=job><span class=co>{employer}</span></div></body></html>");
+        let site = r#"{"candor_pack": 1, "id": "fzs", "title": "T", "publisher": "P", "version": "1",
+          "sites": [{"id": "fzsite", "name": "S", "hosts": ["fz.test"], "pages": [{"kind": "candidate", "fields": {"name": "h1", "experience": {"selector": ".job", "fields": {"employer": ".co"}}}}]}]}"#;
+        let mut c = Compiler::new();
+        c.add_pack(pack).unwrap();
+        c.add_pack(site).unwrap();
+        let rules = c.build();
+        Scanner::new(&rules).scan_html("t", Some("https://fz.test/p"), &html).candidates[0].findings.iter().map(|f| f.evidence[0].detail.clone().unwrap_or_default()).collect::<Vec<_>>()
+    };
+    let _ = rules;
+    let hit = scan("Yanbian Silver Star Network Tech");
+    assert_eq!(hit.len(), 1, "{hit:?}");
+    assert!(hit[0].starts_with("resembles \"Yanbian Silverstar Network Technology Co., Ltd.\""), "{hit:?}");
+    for ordinary in ["Silverline Software", "Star Technology Ltd", "Global IT Solutions LLC", "Google"] {
+        assert!(scan(ordinary).is_empty(), "{ordinary}");
+    }
+}

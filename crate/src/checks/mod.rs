@@ -14,6 +14,7 @@
 //! | `email_name_mismatch` | e-mail handles vs the candidate's name | — |
 //! | `lookalike_domain` | e-mail and link domains vs a list of real domains | `list` (required), `max_distance` (2) |
 //! | `persona_reuse` | contacts and text vs the personas this install has seen | `min_text_similarity` (0.8) |
+//! | `fuzzy_list` | short names (employers, clients) vs a list's names and aliases | `list` (required), `threshold` (0.88) |
 
 mod contact;
 mod crypto;
@@ -40,6 +41,9 @@ pub enum CheckSpec {
     LookalikeDomain { list: String, max_distance: u32 },
     /// Contacts or text reused from another persona in this install's memory.
     PersonaReuse { min_text_similarity: f64 },
+    /// Short names (employers, agencies, clients) close to a list entry: token-aware
+    /// Jaro-Winkler with generic tokens discounted (see `sanctions::fuzzy`).
+    FuzzyList { list: String, threshold: f64 },
 }
 
 pub const CHECK_NAMES: &[&str] = &[
@@ -51,6 +55,7 @@ pub const CHECK_NAMES: &[&str] = &[
     "email_name_mismatch",
     "lookalike_domain",
     "persona_reuse",
+    "fuzzy_list",
 ];
 
 /// A parameter problem: the key it concerns (empty for the `check` itself) and the message.
@@ -70,6 +75,7 @@ impl CheckSpec {
             "duplicate_proposals" => &["min_similarity"],
             "lookalike_domain" => &["list", "max_distance"],
             "persona_reuse" => &["min_text_similarity"],
+            "fuzzy_list" => &["list", "threshold"],
             _ => {
                 return Err(vec![(String::new(), format!("unknown check \"{name}\"; checks are: {}", CHECK_NAMES.join(", ")))]);
             }
@@ -105,6 +111,7 @@ impl CheckSpec {
             "duplicate_proposals" => CheckSpec::DuplicateProposals { min_similarity: num("min_similarity", 0.8, 0.3, 1.0) },
             "email_name_mismatch" => CheckSpec::EmailNameMismatch,
             "persona_reuse" => CheckSpec::PersonaReuse { min_text_similarity: num("min_text_similarity", 0.8, 0.5, 1.0) },
+            "fuzzy_list" => CheckSpec::FuzzyList { list: String::new(), threshold: num("threshold", 0.88, 0.8, 1.0) },
             _ => CheckSpec::LookalikeDomain { list: String::new(), max_distance: num("max_distance", 2.0, 1.0, 3.0) as u32 },
         };
         let mut list_param = |key: &str, required: bool| -> Option<String> {
@@ -123,6 +130,7 @@ impl CheckSpec {
         };
         let spec = match spec {
             CheckSpec::LookalikeDomain { max_distance, .. } => CheckSpec::LookalikeDomain { list: list_param("list", true).unwrap_or_default(), max_distance },
+            CheckSpec::FuzzyList { threshold, .. } => CheckSpec::FuzzyList { list: list_param("list", true).unwrap_or_default(), threshold },
             CheckSpec::TimelineOverlap { min_overlap_months, min_present, .. } => {
                 CheckSpec::TimelineOverlap { min_overlap_months, min_present, founded_list: list_param("founded_list", false) }
             }
@@ -146,13 +154,14 @@ impl CheckSpec {
             CheckSpec::EmailNameMismatch => "email_name_mismatch",
             CheckSpec::LookalikeDomain { .. } => "lookalike_domain",
             CheckSpec::PersonaReuse { .. } => "persona_reuse",
+            CheckSpec::FuzzyList { .. } => "fuzzy_list",
         }
     }
 
     /// Names of pack lists this check reads, so the compiler can resolve and verify them.
     pub fn lists(&self) -> Vec<&str> {
         match self {
-            CheckSpec::LookalikeDomain { list, .. } => vec![list.as_str()],
+            CheckSpec::LookalikeDomain { list, .. } | CheckSpec::FuzzyList { list, .. } => vec![list.as_str()],
             CheckSpec::TimelineOverlap { founded_list: Some(l), .. } => vec![l.as_str()],
             _ => Vec::new(),
         }
@@ -221,8 +230,40 @@ pub(crate) fn run(spec: &CheckSpec, c: &Candidate, cx: &CheckContext) -> Vec<Hit
                 .collect(),
             None => Vec::new(),
         },
+        CheckSpec::FuzzyList { list, threshold } => cx.list(list).map_or_else(Vec::new, |l| fuzzy_names(c, l, *threshold, cx.targets)),
         CheckSpec::DuplicateProposals { .. } => Vec::new(),
     }
+}
+
+/// Names longer than this are sentences, not names: fuzzy matching them means nothing.
+const MAX_NAME_LEN: usize = 120;
+
+fn fuzzy_names(c: &Candidate, list: &CompiledList, threshold: f64, targets: &dyn Fn(usize) -> bool) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for (i, t) in c.texts.iter().enumerate() {
+        let name = t.text.trim();
+        if !targets(i) || name.is_empty() || name.len() > MAX_NAME_LEN {
+            continue;
+        }
+        let Some((matched, score)) = crate::sanctions::fuzzy::best_match(name, list.names.iter().map(|(n, _)| n.as_str()), threshold) else { continue };
+        // An exact whole-word hit is the list rule's finding; this check adds the near misses.
+        let folded = fold_ascii(&name.split_whitespace().collect::<Vec<_>>().join(" "));
+        if folded.contains(&fold_ascii(matched)) {
+            continue;
+        }
+        let entry = list.names.iter().find(|(n, _)| n == matched).map(|(_, e)| &list.entries[*e]);
+        let mut detail = format!("resembles \"{matched}\" ({:.0}% similar)", score * 100.0);
+        if let Some(e) = entry {
+            if let Some(note) = &e.note {
+                detail.push_str(&format!(" — {note}"));
+            }
+            if let Some(date) = &e.date {
+                detail.push_str(&format!(" ({date})"));
+            }
+        }
+        hits.push(Hit::whole(c, i, Some(detail)));
+    }
+    hits
 }
 
 /// Runs a page-level check over all candidates of a page: hits per candidate.
