@@ -23,11 +23,13 @@ pub enum Field {
     Reviews,
     Verification,
     PlatformFlags,
+    /// The profile photo's address (`img@src`): persona memory compares addresses, never images.
+    Photo,
     Text,
 }
 
 impl Field {
-    pub const ALL: [Field; 15] = [
+    pub const ALL: [Field; 16] = [
         Field::Name,
         Field::Headline,
         Field::Location,
@@ -42,6 +44,7 @@ impl Field {
         Field::Reviews,
         Field::Verification,
         Field::PlatformFlags,
+        Field::Photo,
         Field::Text,
     ];
 
@@ -61,6 +64,7 @@ impl Field {
             Field::Reviews => "reviews",
             Field::Verification => "verification",
             Field::PlatformFlags => "platform_flags",
+            Field::Photo => "photo",
             Field::Text => "text",
         }
     }

@@ -108,6 +108,19 @@ pub fn normalise_phone(p: &str) -> Option<String> {
     (8..=15).contains(&digits.len()).then_some(digits)
 }
 
+/// A profile photo's address without query or fragment, lowercase host; `None` for inline
+/// images and the platforms' shared default avatars (which every photo-less profile has).
+pub fn normalise_photo_url(u: &str) -> Option<String> {
+    let u = u.trim();
+    let parsed = crate::weburl::WebUrl::parse(u).filter(|p| p.is_http())?;
+    let lower = parsed.path.to_lowercase();
+    let placeholder = ["default", "placeholder", "anonymous", "ghost", "blank", "no-photo", "nophoto", "silhouette", "generic"];
+    if placeholder.iter().any(|p| lower.contains(p)) || lower.len() < 8 {
+        return None;
+    }
+    Some(format!("{}{}", parsed.host, parsed.path))
+}
+
 /// Word shingles (5 words) → MinHash signature.
 pub fn minhash(text: &str) -> Option<Vec<u32>> {
     let words: Vec<String> = text.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).filter(|w| !w.is_empty()).collect();
@@ -164,6 +177,11 @@ pub fn fingerprint_with_spans(c: &Candidate, key: &[u8]) -> (Fingerprint, Spans)
             let service = cap[0].split(['/', ':']).next().unwrap_or("").to_lowercase();
             let m = cap.get(0).expect("match");
             spans.push((format!("handle:{}", keyed_hash(key, &format!("handle:{service}/{}", cap[1].to_lowercase()))), i, m.start(), m.end()));
+        }
+    }
+    for (i, t) in c.texts.iter().enumerate().filter(|(_, t)| t.field == Field::Photo) {
+        if let Some(u) = normalise_photo_url(&t.text) {
+            spans.push((format!("photo:{}", keyed_hash(key, &format!("photo:{u}"))), i, 0, t.text.len()));
         }
     }
     let mut ids: Vec<String> = spans.iter().map(|s| s.0.clone()).collect();
@@ -259,6 +277,7 @@ pub fn find_reuse(fp: &Fingerprint, key: &str, name: Option<&str>, memory: &[Mem
             let kind = match id.split(':').next() {
                 Some("email") => "email",
                 Some("phone") => "phone",
+                Some("photo") => "photo",
                 _ => "handle",
             };
             out.push(Reuse { kind, other: e.clone(), similarity: 1.0 });
@@ -286,6 +305,23 @@ mod tests {
     }
 
     const BIO: &str = "Senior full stack engineer with nine years of experience building scalable web applications in React, Node.js and AWS for fintech and healthcare clients across North America and Europe, focused on clean code and delivery.";
+
+    #[test]
+    fn photos_are_compared_by_address_only() {
+        assert_eq!(normalise_photo_url("https://Img.Example.com/u/abc123.jpg?w=200#x"), Some("img.example.com/u/abc123.jpg".into()));
+        assert_eq!(normalise_photo_url("https://cdn.example.com/static/default-avatar.png"), None);
+        assert_eq!(normalise_photo_url("data:image/png;base64,AAAA"), None);
+        let key = b"k";
+        let with_photo = |name: &str, photo: &str| {
+            let mut c = cand(name, "", "");
+            c.texts.push(FieldText::plain(Field::Photo, None, 0, photo.into(), None));
+            c
+        };
+        let a = fingerprint(&with_photo("Ann Lee", "https://cdn.example.com/p/ff00aa.jpg?size=100"), key);
+        let memory = vec![MemoryEntry { key: "a".into(), name: Some("Ann Lee".into()), site: "upwork".into(), url: None, seen_at: 0, fingerprint: a }];
+        let b = fingerprint(&with_photo("Bea Moss", "https://cdn.example.com/p/ff00aa.jpg"), key);
+        assert_eq!(find_reuse(&b, "b", Some("Bea Moss"), &memory, 0.8)[0].kind, "photo");
+    }
 
     #[test]
     fn days() {

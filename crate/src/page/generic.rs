@@ -69,6 +69,12 @@ pub fn read(doc: &Html) -> (PageKind, Vec<Candidate>, Vec<Notice>) {
         push(Field::Bio, json_text("description"));
         push(Field::Contacts, json_text("email"));
         push(Field::Contacts, json_text("telephone"));
+        let image = match p.get("image") {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Object(o)) => o.get("url").and_then(Value::as_str).map(str::to_string),
+            _ => None,
+        };
+        push(Field::Photo, image);
         let locality = p.get("address").and_then(|a| a.get("addressLocality")).and_then(Value::as_str).map(str::to_string);
         push(Field::Location, locality);
     }
