@@ -187,12 +187,10 @@ pub fn fingerprint_with_spans(c: &Candidate, key: &[u8]) -> (Fingerprint, Spans)
     let mut ids: Vec<String> = spans.iter().map(|s| s.0.clone()).collect();
     ids.sort();
     ids.dedup();
-    let longest = c
-        .texts
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| matches!(t.field, Field::Bio | Field::Proposals) && matches!(t.sub, None | Some("text")))
-        .max_by_key(|(_, t)| t.text.len());
+    // The candidate's own long text: bio or cover letter; on a page without those (the generic
+    // adapter), the longest text block.
+    let own_text = |fields: &[Field]| c.texts.iter().enumerate().filter(|(_, t)| fields.contains(&t.field) && matches!(t.sub, None | Some("text"))).max_by_key(|(_, t)| t.text.len());
+    let longest = own_text(&[Field::Bio, Field::Proposals]).or_else(|| own_text(&[Field::Text]));
     let text = longest.and_then(|(i, t)| minhash(&t.text).map(|m| (i, m)));
     let text_index = text.as_ref().map(|(i, _)| *i);
     (Fingerprint { identifiers: ids, text: text.map(|(_, m)| m) }, (spans, text_index))

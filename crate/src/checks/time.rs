@@ -308,14 +308,43 @@ fn fmt_offset(m: i32) -> String {
     }
 }
 
+fn claim_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)\b(?:(?:i\s*(?:'m|am)|i'?m|we\s*(?:'re|are))\s+(?:currently\s+|now\s+)?(?:based|located|living|settled)\s+in|i\s+(?:live|work)\s+(?:in|from)|based\s+(?:in|out\s+of)|location\s*:|located\s+in|i\s*(?:'m|am)\s+in)\s+([A-Z][\w.'-]*(?:[ ,]+[A-Z][\w.'-]*){0,3})")
+            .expect("static regex")
+    })
+}
+
+/// A claimed location stated in free text ("I'm based in Toronto", "Location: Austin, TX"):
+/// `(start, end, zone)` of the place named.
+fn claimed_in_text(text: &str) -> Option<(usize, usize, Zone)> {
+    for cap in claim_re().captures_iter(text) {
+        let m = cap.get(1)?;
+        // Try the longest prefix of the captured words that the gazetteer knows.
+        let words: Vec<&str> = m.as_str().split_inclusive([' ', ',']).collect();
+        for n in (1..=words.len()).rev() {
+            let candidate: String = words[..n].concat();
+            let candidate = candidate.trim_end_matches([' ', ',', '.']);
+            if let Some(z) = zone_for_location(candidate) {
+                return Some((m.start(), m.start() + candidate.len(), z));
+            }
+        }
+    }
+    None
+}
+
 pub fn local_time_mismatch(c: &Candidate, now: Option<i64>, min_hours: f64) -> Vec<Hit> {
-    let Some((loc_i, zone)) = c
-        .texts
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| t.field == Field::Location)
-        .find_map(|(i, t)| zone_for_location(&t.text).map(|z| (i, z)))
-    else {
+    // The claimed location: the location field, else a statement in the candidate's own text.
+    let from_field = c.texts.iter().enumerate().filter(|(_, t)| t.field == Field::Location).find_map(|(i, t)| zone_for_location(&t.text).map(|z| (i, None, z)));
+    let from_text = || {
+        c.texts
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| matches!(t.field, Field::Bio | Field::Text | Field::Messages | Field::Headline) && t.sub != Some("author"))
+            .find_map(|(i, t)| claimed_in_text(&t.text).map(|(s, e, z)| (i, Some((s, e)), z)))
+    };
+    let Some((loc_i, loc_span, zone)) = from_field.or_else(from_text) else {
         return Vec::new();
     };
     let claimed = offsets(zone, now);
@@ -331,7 +360,7 @@ pub fn local_time_mismatch(c: &Candidate, now: Option<i64>, min_hours: f64) -> V
                 }
                 v
             }
-            Field::Messages | Field::Bio | Field::Proposals => stated_offsets(&t.text),
+            Field::Messages | Field::Bio | Field::Proposals | Field::Text => stated_offsets(&t.text),
             _ => continue,
         };
         for (s, e, o) in observed {
@@ -343,7 +372,11 @@ pub fn local_time_mismatch(c: &Candidate, now: Option<i64>, min_hours: f64) -> V
         }
     }
     if !hits.is_empty() {
-        hits.insert(0, Hit::whole(c, loc_i, Some("claimed location".into())));
+        let claimed = match loc_span {
+            Some((s, e)) => Hit { text: loc_i, start: s, end: e, detail: Some("claimed location".into()) },
+            None => Hit::whole(c, loc_i, Some("claimed location".into())),
+        };
+        hits.insert(0, claimed);
     }
     hits
 }
@@ -380,6 +413,19 @@ mod tests {
         assert_eq!(offsets(z(600, Dst::AuSouth), Some(t(2026, 7, 10, 0))), vec![600]);
         assert_eq!(sunday(2026, 3, 2), days_from_civil(2026, 3, 8));
         assert_eq!(year_of(days_from_civil(2024, 2, 29)), 2024);
+    }
+
+    #[test]
+    fn claims_in_free_text() {
+        let t = |field, text: &str| FieldText::plain(field, Some("text"), 0, text.into(), None);
+        let c = Candidate { texts: vec![t(Field::Messages, "Hi! I'm based in Toronto, Canada."), t(Field::Messages, "My working hours are 9-6 GMT+3.")], ..Default::default() };
+        let hits = local_time_mismatch(&c, None, 3.0);
+        assert_eq!(hits.len(), 2, "{hits:?}");
+        assert_eq!(&c.texts[0].text[hits[0].start..hits[0].end], "Toronto, Canada");
+        let ok = Candidate { texts: vec![t(Field::Messages, "I live in Lisbon and keep 9-5 GMT+1 hours")], ..Default::default() };
+        assert!(local_time_mismatch(&ok, None, 3.0).is_empty());
+        let none = Candidate { texts: vec![t(Field::Messages, "I am in Love with Rust. Available 9-5 GMT+8")], ..Default::default() };
+        assert!(local_time_mismatch(&none, None, 3.0).is_empty(), "no known place named");
     }
 
     #[test]
