@@ -11,8 +11,19 @@
 // (`setMemory`, only when it changed since the last scan); after it, the report's `persona`
 // records are remembered and stripped from the report the content script receives. A memory
 // failure never fails a scan: it comes back as a notice and as `memory.error` in the response.
+//
+// Rule packs and enterprise policy (packs.js, policy.js; docs/rule-packs.md §4–6): the engine is
+// the built-in packs plus the installed packs, compiled by the pack registry, which swaps it only
+// when a new set compiles. The managed policy is read at every start of the worker and whenever
+// the managed area changes (storage.onChanged, area "managed"); a policy that cannot be read or is
+// malformed never stops scanning. Subscriptions are checked at browser start-up, when the policy
+// adds one, on the user's "Check now", and on one `chrome.alarms` alarm set for the earliest due
+// check. Pages on a site the policy switches off (`disabledSites`) are not scanned: the answer is
+// `{ok: true, report: null, disabled: true}`.
 
-import init, { Scanner } from "./pkg/candor.js";
+import init, { Scanner, checkPackUpdate, lintPack, publicKeyId } from "./pkg/candor.js";
+import { createPackRegistry } from "./packs.js";
+import { loadPolicy } from "./policy.js";
 import { createPersonaStore, retentionDays } from "./persona-store.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
@@ -23,6 +34,18 @@ const PERSONA_STATS = "candor/persona/stats";
 const PERSONA_EXPORT = "candor/persona/export";
 const PERSONA_WIPE = "candor/persona/wipe";
 const SETTINGS_SET = "candor/settings/set";
+const PACKS_STATE = "candor/packs/state";
+const PACKS_CHECK = "candor/packs/check";
+const PACKS_SET_ENABLED = "candor/packs/set-enabled";
+const PACKS_SUBSCRIBE = "candor/packs/subscribe";
+const PACKS_IMPORT = "candor/packs/import";
+const PACKS_REMOVE = "candor/packs/remove";
+const KEYS_ADD = "candor/packs/keys/add";
+const KEYS_REMOVE = "candor/packs/keys/remove";
+/** The one alarm: the earliest due subscription check. */
+const CHECK_ALARM = "candor/packs/check";
+/** The engine's cap on a pack, in UTF-16 code units of the text sent by the options page. */
+const MAX_PACK_TEXT = 8 * 1024 * 1024;
 /** Largest page accepted, in UTF-16 code units of serialised HTML (the engine's own cap is 8 MiB). */
 const MAX_HTML = 8 * 1024 * 1024;
 /** Longest URL accepted. */
@@ -32,25 +55,83 @@ const TRUNCATED = "N001";
 /** Notice code for a persona memory that could not be read or saved (extension-side code). */
 const MEMORY_NOTICE = "M001";
 
-let ready = null;
-let scanner = null;
+let wasmReady = null;
+let booted = null;
 
 const store = createPersonaStore(api.storage.local, { onChanged: api.storage.onChanged });
 /** What the scanner holds: the store generation it was given, "off", or null (nothing yet). */
 let engineMemory = null;
+/** The scanner `engineMemory` describes: a new engine (packs changed) starts without memory. */
+let memoryScanner = null;
 
-/** Instantiates the wasm module once and builds the scanner from the built-in pack. */
-function engine() {
-  ready ??= init({ module_or_path: api.runtime.getURL("pkg/candor_bg.wasm") })
-    .then(() => {
-      scanner = new Scanner([]);
-      return scanner;
-    })
-    .catch((err) => {
-      ready = null; // let the next message try again rather than caching the failure
-      throw err;
-    });
-  return ready;
+const registry = createPackRegistry({
+  storage: api.storage.local,
+  wasm: { Scanner, checkPackUpdate, publicKeyId, lintPack },
+  fetch: (...args) => fetch(...args),
+});
+
+/** Instantiates the wasm module once. */
+function wasm() {
+  wasmReady ??= init({ module_or_path: api.runtime.getURL("pkg/candor_bg.wasm") }).catch((err) => {
+    wasmReady = null; // let the next message try again rather than caching the failure
+    throw err;
+  });
+  return wasmReady;
+}
+
+/** Reads the managed policy (never rejects) and applies it to the packs and persona memory. */
+async function applyPolicy() {
+  const loaded = await loadPolicy({
+    managed: api.storage.managed,
+    local: api.storage.local,
+    keyId: (key) => publicKeyId(key) ?? null,
+  });
+  if (loaded.error && loaded.source === "cache") console.warn("Candor: managed policy unavailable, using the cached copy:", loaded.error);
+  store.setPolicyRetention(loaded.policy.personaRetentionDays ?? null);
+  await registry.setPolicy(loaded);
+  return loaded;
+}
+
+/** Once per worker: the wasm module, the policy, the pack registry. */
+function boot() {
+  booted ??= (async () => {
+    await wasm();
+    await applyPolicy();
+    await registry.load();
+    scheduleChecks(); // a worker that wakes makes sure the next check is scheduled
+  })().catch((err) => {
+    booted = null;
+    throw err;
+  });
+  return booted;
+}
+
+/** Sets the alarm for the earliest due check (at least 30 s away: Chrome's minimum). */
+async function scheduleAlarm() {
+  if (!api.alarms) return;
+  const at = await registry.nextCheck();
+  if (at === null) await api.alarms.clear(CHECK_ALARM);
+  else await api.alarms.create(CHECK_ALARM, { when: Math.max(at, Date.now() + 30_000) });
+}
+
+/** Checks the subscriptions `which` selects ("due" or "all"), then reschedules. */
+let checking = Promise.resolve();
+function runChecks(which) {
+  checking = checking.then(async () => {
+    await boot();
+    if (which === "all") await registry.checkAll();
+    else await registry.checkDue();
+    await scheduleAlarm();
+  }).catch((err) => console.warn("Candor: pack check failed:", errorMessage(err)));
+  return checking;
+}
+
+/**
+ * After boot: whatever is due (an overdue check is done now rather than its alarm pushed back on
+ * every wake; a pack the policy added is due at once), then the alarm for the next one.
+ */
+function scheduleChecks() {
+  runChecks("due");
 }
 
 /**
@@ -83,6 +164,36 @@ function invalidBare(msg) {
 const SETTINGS = {
   personaRetentionDays: (v) => retentionDays(v) !== null || "personaRetentionDays must be an integer from 0 to 3650",
 };
+
+/**
+ * A guard for a message with exactly the fields in `spec` (name → validator returning true or the
+ * problem; a name ending in "?" is optional).
+ */
+function fields(spec) {
+  const names = Object.keys(spec).map((n) => n.replace(/\?$/, ""));
+  return (msg) => {
+    const extra = Object.keys(msg).filter((k) => k !== "type" && !names.includes(k));
+    if (extra.length) return `unexpected field ${extra[0]}`;
+    for (const [raw, check] of Object.entries(spec)) {
+      const name = raw.replace(/\?$/, "");
+      if (raw.endsWith("?") && (msg[name] === undefined || msg[name] === null)) continue;
+      const ok = check(msg[name]);
+      if (ok !== true) return `${name} ${ok}`;
+    }
+    return null;
+  };
+}
+
+const shortText = (max) => (v) => (typeof v === "string" && v.length > 0 && v.length <= max) || `must be a non-empty string of at most ${max} characters`;
+const httpsText = (v) => {
+  if (typeof v !== "string" || v.length > 2048) return "must be a URL";
+  try {
+    return new URL(v).protocol === "https:" || "must be an https URL";
+  } catch {
+    return "must be a URL";
+  }
+};
+const bool = (v) => typeof v === "boolean" || "must be true or false";
 
 /** Runtime guard for `{type: "candor/settings/set", settings: {personaRetentionDays}}`. */
 function invalidSettings(msg) {
@@ -171,15 +282,45 @@ function addNotice(report, code, message) {
   if (!report.notices.some((n) => n && n.code === code)) report.notices.push({ code, message });
 }
 
+/**
+ * True when policy switches Candor off for the page: its host (or a parent domain) or the id of
+ * the site adapter that covers it is in `disabledSites`. The site id comes from the engine's own
+ * host matching (a scan of an empty document: no page content is read).
+ */
+function siteDisabled(s, url, disabledSites) {
+  if (disabledSites.length === 0) return false;
+  const host = new URL(url).hostname.toLowerCase();
+  for (const entry of disabledSites) {
+    const domain = entry.startsWith("*.") ? entry.slice(2) : entry;
+    if (domain.includes(".") && (host === domain || host.endsWith(`.${domain}`))) return true;
+  }
+  let site = null;
+  try {
+    site = s.scanHtml(url, "", undefined)?.site ?? null;
+  } catch {
+    site = null;
+  }
+  return site !== null && disabledSites.includes(String(site).toLowerCase());
+}
+
 async function scan(msg) {
   const wasTruncated = msg.truncated === true || msg.html.length > MAX_HTML;
+  await boot();
+  if (siteDisabled((await registry.engine()).scanner, msg.url, registry.policy().disabledSites)) {
+    return { report: null, disabled: true };
+  }
   const html = capHtml(msg.html);
-  const s = await engine();
   let memory;
   try {
     memory = await store.engineMemory();
   } catch (err) {
     memory = { on: false, error: errorMessage(err) };
+  }
+  // The engine as it is now (used synchronously from here on: a swapped-out one is freed later).
+  const s = (await registry.engine()).scanner;
+  if (s !== memoryScanner) {
+    engineMemory = null;
+    memoryScanner = s;
   }
   const unavailable = memory.error ?? syncEngineMemory(s, memory);
   // A live page: its displayed clocks are compared with the claimed location at this instant.
@@ -199,11 +340,61 @@ async function scan(msg) {
   return { report, memory: notice !== null ? { state, error: notice } : { state } };
 }
 
+/** The options page's view of the packs, keys and policy. */
+const packState = async () => ({ state: await registry.view() });
+
+/** Runs `action`, reschedules the checks (the set of subscriptions may have changed), answers the state. */
+async function packAction(action) {
+  await boot();
+  const result = await action();
+  await scheduleAlarm().catch(() => {});
+  return { ...result, ...(await packState()) };
+}
+
 /** The messages this background answers: who may send each, its guard, and what it does. */
 const HANDLERS = {
   [SCAN]: { allowed: fromOwnContentScript, invalid: invalidScan, run: scan },
-  [PERSONA_STATS]: { allowed: fromExtensionPage, invalid: invalidBare, run: async () => ({ stats: await store.stats() }) },
-  [PERSONA_EXPORT]: { allowed: fromExtensionPage, invalid: invalidBare, run: async () => ({ document: await store.exportDocument() }) },
+  [PERSONA_STATS]: { allowed: fromExtensionPage, invalid: invalidBare, run: async () => (await boot(), { stats: await store.stats() }) },
+  [PERSONA_EXPORT]: { allowed: fromExtensionPage, invalid: invalidBare, run: async () => (await boot(), { document: await store.exportDocument() }) },
+  [PACKS_STATE]: { allowed: fromExtensionPage, invalid: invalidBare, run: async () => (await boot(), packState()) },
+  [PACKS_CHECK]: {
+    allowed: fromExtensionPage,
+    invalid: fields({ key: shortText(4096) }),
+    run: (msg) => packAction(async () => ({ outcome: await registry.check(msg.key) })),
+  },
+  [PACKS_SET_ENABLED]: {
+    allowed: fromExtensionPage,
+    invalid: fields({ key: shortText(4096), enabled: bool }),
+    run: (msg) => packAction(async () => (await registry.setEnabled(msg.key, msg.enabled), {})),
+  },
+  [PACKS_SUBSCRIBE]: {
+    allowed: fromExtensionPage,
+    invalid: fields({ url: httpsText, "signature_url?": httpsText }),
+    run: (msg) => packAction(async () => {
+      const { key, outcome } = await registry.subscribe(msg.url, msg.signature_url ?? null);
+      return { key, outcome };
+    }),
+  },
+  [PACKS_IMPORT]: {
+    allowed: fromExtensionPage,
+    invalid: fields({ text: shortText(MAX_PACK_TEXT), "file_name?": shortText(300) }),
+    run: (msg) => packAction(async () => ({ result: await registry.importFile(msg.text, msg.file_name ?? null) })),
+  },
+  [PACKS_REMOVE]: {
+    allowed: fromExtensionPage,
+    invalid: fields({ key: shortText(4096) }),
+    run: (msg) => packAction(async () => (await registry.remove(msg.key), {})),
+  },
+  [KEYS_ADD]: {
+    allowed: fromExtensionPage,
+    invalid: fields({ key: shortText(4096) }),
+    run: (msg) => packAction(async () => ({ key_id: await registry.addKey(msg.key) })),
+  },
+  [KEYS_REMOVE]: {
+    allowed: fromExtensionPage,
+    invalid: fields({ key_id: (v) => (typeof v === "string" && /^[0-9A-F]{16}$/.test(v)) || "must be 16 hex digits" }),
+    run: (msg) => packAction(async () => (await registry.removeKey(msg.key_id), {})),
+  },
   [PERSONA_WIPE]: {
     allowed: fromExtensionPage,
     invalid: invalidBare,
@@ -216,7 +407,10 @@ const HANDLERS = {
   [SETTINGS_SET]: {
     allowed: fromExtensionPage,
     invalid: invalidSettings,
-    run: async (msg) => ({ settings: await store.setRetention(msg.settings.personaRetentionDays) }),
+    run: async (msg) => {
+      await boot(); // the policy may set the retention, and then the user's setting is refused
+      return { settings: await store.setRetention(msg.settings.personaRetentionDays) };
+    },
   },
 };
 
@@ -238,6 +432,24 @@ api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
     (err) => sendResponse({ ok: false, error: errorMessage(err) }),
   );
   return true; // the response is sent asynchronously
+});
+
+// Subscriptions: checked at browser start-up and install/update, then on the alarm.
+api.runtime.onStartup?.addListener(() => runChecks("all"));
+api.runtime.onInstalled?.addListener(() => runChecks("all"));
+api.alarms?.onAlarm.addListener((alarm) => {
+  if (alarm.name === CHECK_ALARM) runChecks("due");
+});
+
+// Enterprise policy changed (Admin console push, a policy file edited, policies.json): apply it,
+// then check the packs it added.
+api.storage.onChanged.addListener((_changes, area) => {
+  if (area !== "managed") return;
+  (async () => {
+    await wasm();
+    await applyPolicy();
+    await runChecks("due"); // the packs it added were never checked: they are due
+  })().catch((err) => console.warn("Candor: cannot apply the managed policy:", errorMessage(err)));
 });
 
 // Toolbar button: scan the current tab on demand. On the supported sites the content script is

@@ -893,6 +893,15 @@ a { color: #0550ae; }
       if (html === lastHtml && url === lastUrl) return; // nothing changed since the last scan
       setState("scanning");
       const response = await api.runtime.sendMessage({ type: "candor/scan", url, html, truncated });
+      if (response && response.ok === true && response.disabled === true) {
+        // An administrator switched Candor off for this site (policy `disabledSites`): show
+        // nothing, and say so only in the page state, never as an error.
+        lastHtml = html;
+        lastUrl = url;
+        clearRender();
+        setState("disabled");
+        return;
+      }
       if (!response || response.ok !== true || response.report == null) {
         throw new Error(str(response?.error) || "no report from the background engine");
       }

@@ -3,6 +3,9 @@
 // storage.local holds two keys:
 //   persona  = {version: 1, secret: <64 hex digits>, entries: {[key]: entry}}
 //   settings = {personaRetentionDays: 0..3650, ...}   (0 turns memory off; default 90)
+// Enterprise policy may impose the retention (`personaRetentionDays`, set by the background with
+// setPolicyRetention): it then overrides the user's setting, which is kept but not used, and
+// setRetention is refused.
 // An entry is what the engine's report gives in `candidates[].persona` plus where it was seen:
 //   {key, name, site, url, seen_at, fingerprint: {identifiers: ["email:<hmac>", ...], text: [u32 × 64] | null}}
 // Identifiers are keyed hashes (HMAC-SHA-256 under `secret`) and texts MinHash signatures: the
@@ -127,6 +130,8 @@ export function createPersonaStore(area, { onChanged = null, clock = () => Math.
   let resyncWanted = false;
   let tail = Promise.resolve();
   let pending = 0;
+  /** Retention set by enterprise policy (personaRetentionDays), or null: it overrides the user's. */
+  let policyRetention = null;
 
   /** Runs `task` after every earlier task; the returned promise settles with it. */
   function enqueue(task) {
@@ -140,7 +145,8 @@ export function createPersonaStore(area, { onChanged = null, clock = () => Math.
   }
 
   function fromStorage(doc, settings) {
-    const retention = retentionDays(settings?.personaRetentionDays) ?? DEFAULT_RETENTION_DAYS;
+    const userRetention = retentionDays(settings?.personaRetentionDays) ?? DEFAULT_RETENTION_DAYS;
+    const retention = policyRetention ?? userRetention;
     const entries = new Map();
     let secret = null;
     if (doc && typeof doc === "object" && doc.version === FORMAT_VERSION && SECRET_RE.test(doc.secret ?? "")) {
@@ -153,7 +159,7 @@ export function createPersonaStore(area, { onChanged = null, clock = () => Math.
     // No document, an unreadable one, or one from another format version: start afresh. Entries
     // are useless without the secret that keyed them.
     const persisted = secret !== null;
-    return { secret: secret ?? newSecret(), entries, retention, persisted };
+    return { secret: secret ?? newSecret(), entries, retention, userRetention, persisted };
   }
 
   function toStorage() {
@@ -211,7 +217,7 @@ export function createPersonaStore(area, { onChanged = null, clock = () => Math.
           generation += 1;
           const pruned = prune(clock());
           // A new secret is written once, when memory is first used; pruning is persisted too.
-          if (state.retention > 0 && (!state.persisted || pruned)) scheduleWrite();
+          if ((state.retention > 0 && !state.persisted) || (pruned && state.persisted)) scheduleWrite();
         }
         return state;
       })
@@ -237,7 +243,7 @@ export function createPersonaStore(area, { onChanged = null, clock = () => Math.
    */
   function adopt(doc, busy) {
     if (!state || dirty || pending > busy || matchesState(doc)) return;
-    state = fromStorage(doc, { personaRetentionDays: state.retention });
+    state = fromStorage(doc, { personaRetentionDays: state.userRetention });
     generation += 1;
   }
 
@@ -253,7 +259,8 @@ export function createPersonaStore(area, { onChanged = null, clock = () => Math.
   onChanged?.addListener((changes, areaName) => {
     if (areaName !== "local" || !state) return;
     if (SETTINGS_KEY in changes) {
-      const days = retentionDays(changes[SETTINGS_KEY].newValue?.personaRetentionDays) ?? DEFAULT_RETENTION_DAYS;
+      state.userRetention = retentionDays(changes[SETTINGS_KEY].newValue?.personaRetentionDays) ?? DEFAULT_RETENTION_DAYS;
+      const days = policyRetention ?? state.userRetention;
       if (days !== state.retention) {
         state.retention = days;
         if (prune(clock())) scheduleWrite();
@@ -347,13 +354,31 @@ export function createPersonaStore(area, { onChanged = null, clock = () => Math.
       }
     },
 
-    /** {count, oldest (Unix seconds | null), retentionDays}. */
+    /**
+     * {count, oldest (Unix seconds | null), retentionDays, retentionManaged}: `retentionManaged`
+     * when enterprise policy sets the retention (the user's setting is then not used).
+     */
     async stats() {
       const s = await load();
       if (prune(clock())) scheduleWrite();
       let oldest = null;
       for (const e of s.entries.values()) if (oldest === null || e.seen_at < oldest) oldest = e.seen_at;
-      return { count: s.entries.size, oldest, retentionDays: s.retention };
+      return { count: s.entries.size, oldest, retentionDays: s.retention, retentionManaged: policyRetention !== null };
+    },
+
+    /**
+     * Sets the retention enterprise policy imposes (`personaRetentionDays`), or null when policy
+     * sets none (the user's setting applies again). 0 turns memory off and forgets its entries.
+     */
+    setPolicyRetention(days) {
+      const next = days === null || days === undefined ? null : retentionDays(days);
+      if (next === policyRetention) return;
+      policyRetention = next;
+      if (!state) return;
+      const effective = policyRetention ?? state.userRetention;
+      if (effective === state.retention) return;
+      state.retention = effective;
+      if (prune(clock())) scheduleWrite();
     },
 
     /** The export document: entries without the secret. */
@@ -376,6 +401,7 @@ export function createPersonaStore(area, { onChanged = null, clock = () => Math.
      * Resolves to the settings written; rejects when storage refuses them.
      */
     async setRetention(days) {
+      if (policyRetention !== null) throw new Error("persona memory retention is set by your organisation's policy");
       await load();
       const settings = await enqueue(async () => {
         const got = await area.get(SETTINGS_KEY);
@@ -384,6 +410,7 @@ export function createPersonaStore(area, { onChanged = null, clock = () => Math.
         await area.set({ [SETTINGS_KEY]: next });
         return next;
       });
+      state.userRetention = days;
       state.retention = days;
       const error = days === 0 ? await wipe() : prune(clock()) ? await scheduleWrite() : null;
       if (error !== null) throw new Error(error);

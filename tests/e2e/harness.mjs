@@ -13,7 +13,12 @@ export const EXTENSION_DIR = process.env.CANDOR_EXTENSION_DIR ?? join(ROOT, "dis
 export const CHROMIUM = process.env.CANDOR_CHROMIUM ?? "/usr/bin/chromium";
 export const EXPECTED_ID = readFileSync(join(ROOT, "extension", "EXTENSION_ID"), "utf8").trim();
 
-export async function launch(port) {
+/**
+ * Launches the browser with a fresh profile. `args` are extra Chromium switches (packs.test.mjs
+ * passes --ignore-certificate-errors: Playwright's ignoreHTTPSErrors covers pages, not the
+ * extension's service worker, whose fetches also reach the fixture server's self-signed cert).
+ */
+export async function launch(port, { args = [] } = {}) {
   if (!existsSync(join(EXTENSION_DIR, "manifest.json"))) {
     throw new Error(`${EXTENSION_DIR} is missing: run \`make extension\` first`);
   }
@@ -36,6 +41,7 @@ export async function launch(port) {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...args,
     ],
   });
   let [worker] = context.serviceWorkers();

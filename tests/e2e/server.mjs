@@ -89,11 +89,17 @@ export function loadFixtures(dir = FIXTURES) {
 }
 
 /**
- * The host names the browser maps to the fixture server: the two the first tests used, and the
- * host of every fixture the extension runs on (its adapters cover the host). Sorted.
+ * Hosts the tests serve that no site adapter covers: a trust team's pack host (packs.test.mjs
+ * serves signed rule packs there, fetched by the extension's background).
+ */
+export const EXTRA_HOSTS = ["trust.acme.example"];
+
+/**
+ * The host names the browser maps to the fixture server: the two the first tests used, the host
+ * of every fixture the extension runs on (its adapters cover the host), and EXTRA_HOSTS. Sorted.
  */
 const ADAPTER_HOSTS = adapterHosts().map((e) => e.host);
-export const HOSTS = [...new Set(["www.upwork.com", "app.greenhouse.io",
+export const HOSTS = [...new Set(["www.upwork.com", "app.greenhouse.io", ...EXTRA_HOSTS,
   ...loadFixtures().map((fx) => new URL(fx.url).hostname).filter((h) => hostSupported(h, ADAPTER_HOSTS))])].sort();
 
 /**
@@ -123,10 +129,13 @@ export async function startServer() {
     routes.set(`${k}?${route.fixture}`, route);
   }
   const log = [];
+  /** Every request with its headers: {method, host, path, headers}. */
+  const requests = [];
   const server = createServer(makeCert(), (req, res) => {
     const host = (req.headers.host ?? "").replace(/:\d+$/, "");
     const url = new URL(req.url ?? "/", `https://${host || "invalid"}`);
     log.push(`${req.method} ${host}${url.pathname}${url.search}`);
+    requests.push({ method: req.method, host, path: url.pathname, headers: { ...req.headers } });
     const pick = url.searchParams.get(FIXTURE_PARAM);
     const route = routes.get(pick ? `${key(host, url.pathname)}?${pick}` : key(host, url.pathname));
     if (req.method !== "GET" || !route) {
@@ -134,10 +143,10 @@ export async function startServer() {
       res.end("not found\n");
       return;
     }
-    const headers = { "content-type": route.type, "cache-control": "no-store" };
+    const headers = { "content-type": route.type, "cache-control": "no-store", ...route.headers };
     const csp = CSP[url.searchParams.get("csp") ?? ""];
     if (csp && route.type.startsWith("text/html")) headers["content-security-policy"] = csp;
-    res.writeHead(200, headers);
+    res.writeHead(route.status ?? 200, headers);
     const body = route.body ?? readFileSync(route.file, route.type.startsWith("text/html") ? "utf8" : undefined);
     res.end(route.type.startsWith("text/html") ? renderFixture(String(body)) : body);
   });
@@ -149,9 +158,13 @@ export async function startServer() {
   return {
     port,
     log,
-    /** Serves `body` at https://<host><path> (path without query). */
-    addRoute(host, path, body, type = "text/html; charset=utf-8") {
-      routes.set(key(host, path), { body, type });
+    requests,
+    /**
+     * Serves `body` at https://<host><path> (path without query). Optional `headers` are added to
+     * the response (e.g. Access-Control-Allow-Origin) and `status` replaces 200.
+     */
+    addRoute(host, path, body, type = "text/html; charset=utf-8", { headers = {}, status = 200 } = {}) {
+      routes.set(key(host, path), { body, type, headers, status });
     },
     close: () => new Promise((resolve) => {
       server.closeAllConnections?.();
