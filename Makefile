@@ -98,5 +98,22 @@ lint-firefox: extension
 docs: $(CLI)
 	node tools/update-catalogue.mjs $(CLI)
 
+# ---------------------------------------------------------------------------- bench
+
+# Performance measurements and budgets (issue #7; docs/performance.md): one table on stdout, raw
+# results in build/bench/. Not part of `make test`. Builds the native bench example, the same
+# example as a wasm module (parse/extract/rules split inside wasm), the shipped wasm and the
+# extension. BENCH_ARGS=--quick for fewer runs, --no-browser to skip Chromium.
+BENCH_WASM := target/$(WASM_TARGET)/release/examples/bench.wasm
+bench: extension setup-browser
+	cargo build --release -p candor --example bench
+	cargo build --release -p candor --example bench --target $(WASM_TARGET) --no-default-features
+	rm -rf build/bench/wasm && mkdir -p build/bench/wasm
+	wasm-bindgen --target web --out-dir build/bench/wasm --out-name bench $(BENCH_WASM)
+	wasm-opt -Os --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+	  --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
+	  build/bench/wasm/bench_bg.wasm -o build/bench/wasm/bench_bg.wasm
+	node tools/bench/run.mjs $(BENCH_ARGS)
+
 clean:
 	rm -rf build dist target/$(WASM_TARGET)

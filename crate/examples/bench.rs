@@ -1,22 +1,26 @@
 //! The engine half of `make bench` (docs/performance.md). Not a test: it measures.
 //!
-//! Native (`cargo run --release --example bench -- build/bench/manifest.json [--runs N]`) it
-//! prints one JSON document with
-//!   - `pages`: for each page of the manifest, the medians of N runs of
-//!       `parse`  `scraper::Html::parse_document` (and dropping the DOM),
-//!       `bare`   `Scanner::scan_html` with the site adapters but no rule (parse, site detection,
-//!                extraction, report),
-//!       `total`  `Scanner::scan_html` with every built-in pack (what the extension runs);
-//!     extraction is `bare - parse` and the rules are `total - bare`;
-//!   - `rules`: for the built-in packs alone and for each synthetic pack added on top of them
-//!     (`Compiler::add_pack`, as the extension adds a team pack), the compile time, the first
-//!     `Scanner::scan_text` over the 64 KiB thread and the median of N warm ones, and how many
-//!     rules the literal prefilter lets through on that text.
+//! Native (`cargo run --release --example bench -- build/bench/manifest.json [--runs N]
+//! [--rule-runs N]`, after `node tools/bench/inputs.mjs`) it prints one JSON document with:
+//!
+//! - `pages`: for each page of the manifest, the medians of N interleaved runs of `parse`
+//!   (`scraper::Html::parse_document` and dropping the DOM), `bare` (`Scanner::scan_html` with
+//!   the site adapters but no rule: parse, site detection, extraction, report) and `total`
+//!   (`Scanner::scan_html` with every built-in pack, what the extension runs); extraction is
+//!   `bare - parse` and the rules are `total - bare`;
+//! - `rules`: for the built-in packs alone and for each synthetic pack added on top of them
+//!   (`Compiler::add_pack`, as the extension adds a team pack), the compile time, the first
+//!   `Scanner::scan_text` over the 64 KiB thread, the median of N warm ones, and how many rules
+//!   the literal prefilter lets through on that text;
+//! - `builtin_rules`: each built-in rule alone, its compile time and what it adds to a scan of
+//!   the 750 KB page and of the thread (finds the rules that dominate);
+//! - `builtin_patterns`: where the built-in patterns' compile time goes.
 //!
 //! For wasm the same file is built for `wasm32-unknown-unknown` (`cargo build -p candor --release
 //! --example bench --target wasm32-unknown-unknown --no-default-features`, then wasm-bindgen and
-//! wasm-opt as for the shipped module) and exports `benchPage(html, url, runs)`, so the parse/extract/rules split is measured inside wasm with
-//! the same code and `performance.now()` as the clock. tools/bench/wasm.mjs drives it.
+//! wasm-opt as for the shipped module; `make bench` does this) and exports
+//! `benchPage(html, url, runs)`, so the parse/extract/rules split is measured inside wasm with the
+//! same code and `performance.now()` as the clock. `tools/bench/wasm.mjs` drives it.
 
 use candor::{Compiler, Rules, Scanner, BUILTIN_PACKS};
 use serde_json::{json, Value};
@@ -120,6 +124,118 @@ mod native {
         (pass + always, always)
     }
 
+    /// Each built-in rule on its own: the built-in pack cut down to that one rule (sources and
+    /// lists kept), with the site adapters. Compile time of that pack, and the median extra time
+    /// it adds to a scan of the 750 KB page and of the 64 KiB thread, each minus the same
+    /// measurement with no rule. Finds the rules that dominate the totals. Minimum of the runs,
+    /// not the median: the work is deterministic, and on a shared machine the minimum is the
+    /// estimate least disturbed by other processes.
+    fn profile_builtin(html: &str, url: Option<&str>, text: &str, now: &dyn Fn() -> f64) -> Vec<Value> {
+        const RUNS: usize = 5;
+        let min = |v: &mut Vec<f64>| v.iter().copied().fold(f64::INFINITY, f64::min);
+        let builtin: Value = serde_json::from_str(candor::BUILTIN_PACK).expect("builtin pack JSON");
+        let rules = builtin["rules"].as_array().cloned().unwrap_or_default();
+        let measure = |rule: Option<&Value>| -> (f64, f64, f64) {
+            let mut pack = builtin.clone();
+            pack["rules"] = Value::Array(rule.into_iter().cloned().collect());
+            let pack = pack.to_string();
+            let mut compile = Vec::new();
+            let mut compiled = None;
+            for _ in 0..3 {
+                let t = now();
+                let mut c = Compiler::new();
+                c.add_pack(&pack).expect("cut-down built-in pack compiles");
+                let r = c.build();
+                compile.push(now() - t);
+                compiled = Some(r);
+            }
+            let rules_only = compiled.expect("compiled");
+            // The site adapters are needed for the page to be read as a profile.
+            let mut c = Compiler::new();
+            c.add_pack(&pack).expect("pack");
+            for (_, site) in BUILTIN_PACKS.iter().filter(|(name, _)| *name != "builtin.json") {
+                c.add_pack(site).expect("site pack");
+            }
+            let with_sites = c.build();
+            drop(rules_only);
+            let (mut page, mut thread) = (Vec::new(), Vec::new());
+            for i in 0..=RUNS {
+                let t0 = now();
+                std::hint::black_box(Scanner::new(&with_sites).scan_html("page", url, html));
+                let t1 = now();
+                std::hint::black_box(Scanner::new(&with_sites).scan_text("thread.txt", text));
+                let t2 = now();
+                if i > 0 {
+                    page.push(t1 - t0);
+                    thread.push(t2 - t1);
+                }
+            }
+            (min(&mut compile), min(&mut page), min(&mut thread))
+        };
+        let (c0, p0, t0) = measure(None);
+        let mut out: Vec<Value> = rules
+            .iter()
+            .map(|r| {
+                let (c, p, t) = measure(Some(r));
+                let kind = if r.get("pattern").is_some() {
+                    "pattern".to_string()
+                } else if let Some(l) = r.get("list").and_then(Value::as_str) {
+                    format!("list {l}")
+                } else {
+                    let check = &r["check"];
+                    format!("check {}", check.as_str().or_else(|| check.get("name").and_then(Value::as_str)).unwrap_or("?"))
+                };
+                json!({ "id": r["id"], "kind": kind, "compile_ms": c - c0, "page_ms": p - p0, "text_ms": t - t0 })
+            })
+            .collect();
+        out.insert(0, json!({ "id": "(no rule: sources, lists, sites)", "kind": "baseline", "compile_ms": c0, "page_ms": p0, "text_ms": t0 }));
+        out
+    }
+
+    /// Where the built-in patterns' compile time goes, and how the prefilter treats them on the
+    /// 64 KiB thread: the sum over every built-in pattern of the `regex` build with the pack
+    /// parser's limits, the same build with Unicode off (`(?-u)` semantics: ASCII `\b \w \s`
+    /// and case folding; patterns it refuses are counted), and the `regex_syntax` parse the pack
+    /// parser does for the literal and fairness checks.
+    fn builtin_patterns(text: &str, now: &dyn Fn() -> f64) -> Value {
+        const LIMIT: usize = 2 * 1024 * 1024; // crate/src/pack/mod.rs REGEX_SIZE_LIMIT, REGEX_DFA_LIMIT
+        let builtin: Value = serde_json::from_str(candor::BUILTIN_PACK).expect("builtin pack JSON");
+        let patterns: Vec<&str> = builtin["rules"].as_array().into_iter().flatten().filter_map(|r| r["pattern"].as_str()).collect();
+        let lower = text.to_ascii_lowercase();
+        let (mut unicode, mut unicode_subset, mut ascii, mut hir_ms, mut ascii_refused, mut always, mut pass) = (0.0, 0.0, 0.0, 0.0, 0, 0, 0);
+        for p in &patterns {
+            let t0 = now();
+            regex::RegexBuilder::new(p).size_limit(LIMIT).dfa_size_limit(LIMIT).build().expect("built-in pattern builds");
+            let t1 = now();
+            let ok = regex::RegexBuilder::new(p).unicode(false).size_limit(LIMIT).dfa_size_limit(LIMIT).build().is_ok();
+            let t2 = now();
+            let hir = regex_syntax::Parser::new().parse(p).expect("built-in pattern parses");
+            let t3 = now();
+            unicode += t1 - t0;
+            if ok {
+                ascii += t2 - t1;
+                unicode_subset += t1 - t0;
+            } else {
+                ascii_refused += 1;
+            }
+            hir_ms += t3 - t2;
+            match candor::literal::required_literals(&hir) {
+                Some(lits) => pass += usize::from(lits.iter().any(|l| lower.contains(l.as_str()))),
+                None => always += 1,
+            }
+        }
+        json!({
+            "patterns": patterns.len(),
+            "regex_build_ms": unicode,
+            "regex_build_ascii_ms": ascii,
+            "regex_build_unicode_same_subset_ms": unicode_subset,
+            "ascii_refused": ascii_refused,
+            "hir_parse_ms": hir_ms,
+            "text_prefilter_always": always,
+            "text_prefilter_pass": pass + always,
+        })
+    }
+
     pub fn main() {
         let mut args = std::env::args().skip(1);
         let mut manifest_path = None;
@@ -188,7 +304,11 @@ mod native {
                 "prefilter_always": always,
             }));
         }
-        let out = json!({ "pages": pages, "rules": rules, "text_bytes": text.len() });
+        let patterns = builtin_patterns(&text, &now);
+        let big = manifest["pages"].as_array().and_then(|p| p.iter().find(|p| p["id"] == "synthetic-750k")).expect("synthetic-750k page");
+        let big_html = std::fs::read_to_string(big["path"].as_str().expect("path")).expect("read page");
+        let builtin = profile_builtin(&big_html, big["url"].as_str(), &text, &now);
+        let out = json!({ "pages": pages, "rules": rules, "builtin_rules": builtin, "builtin_patterns": patterns, "text_bytes": text.len() });
         println!("{}", serde_json::to_string_pretty(&out).expect("serialise"));
     }
 }

@@ -176,6 +176,9 @@ pub(crate) struct CompiledList {
     pub entries: Vec<ListEntryInfo>,
     /// Every value and alias with its entry index, for fuzzy matching.
     pub names: Vec<(String, usize)>,
+    /// The first three letters of every distinctive word of `names`: a name sharing none of
+    /// them with a text cannot reach the fuzzy threshold, so it is not compared at all.
+    pub name_prefixes: std::collections::HashSet<String>,
 }
 
 /// The rules that can apply on one site, indexed by required literal.
@@ -409,5 +412,6 @@ fn compile_list(spec: &ListSpec) -> CompiledList {
             .ok()
             .map(|ac| (ac, map))
     };
-    CompiledList { match_kind: spec.match_kind, folded: build(folded, true), exact: build(exact, false), entries, names }
+    let name_prefixes = names.iter().flat_map(|(n, _)| crate::sanctions::fuzzy::words(n)).filter(|w| w.len() >= 3 && !crate::sanctions::fuzzy::is_generic(w)).map(|w| w.chars().take(3).collect()).collect();
+    CompiledList { match_kind: spec.match_kind, folded: build(folded, true), exact: build(exact, false), entries, names, name_prefixes }
 }

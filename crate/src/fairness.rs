@@ -64,6 +64,37 @@ pub fn category(word: &str) -> Option<&'static str> {
     LEXICON.iter().find(|(_, words)| words.contains(&word)).map(|(cat, _)| *cat)
 }
 
+/// The first protected word in a pattern's source, as its author wrote it: escapes (`\\b`) and
+/// flag groups (`(?i)`) removed, then split into words. Reading the source, not the compiled
+/// form, matters: `(?:usdt|usage)` compiles to `us(?:dt|age)`, whose pieces are not words.
+pub fn protected_word_in_source(pattern: &str) -> Option<(String, &'static str)> {
+    let mut cleaned = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+                cleaned.push(' ');
+            }
+            '(' if chars.peek() == Some(&'?') => {
+                // (?i) (?-u:…) (?:…) (?P<name>…): drop the flag letters up to ':' or ')'.
+                while let Some(&n) = chars.peek() {
+                    chars.next();
+                    if n == ':' || n == ')' || n == '>' {
+                        break;
+                    }
+                }
+                cleaned.push(' ');
+            }
+            c => cleaned.push(c.to_ascii_lowercase()),
+        }
+    }
+    cleaned
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '/'))
+        .map(|w| w.trim_matches('-'))
+        .find_map(|w| category(w).map(|c| (w.to_string(), c)))
+}
+
 /// The first protected word among the literal words of a pattern, with its category.
 pub fn protected_word(hir: &Hir) -> Option<(String, &'static str)> {
     let mut runs = Vec::new();
@@ -138,6 +169,14 @@ mod tests {
         assert_eq!(word(r"(?i)\bAge\b"), Some("age".into()));
         assert_eq!(word(r"(?i)\b(?:camera|webcam)\b.{0,20}broken"), None);
         assert_eq!(word(r"(?i)message|usage|language-agnostic"), None, "only whole words count");
+    }
+
+    #[test]
+    fn source_words() {
+        assert_eq!(protected_word_in_source(r"(?i)\b(?:usdt|usage)\b"), None, "factored alternations are not split");
+        assert_eq!(protected_word_in_source(r"(?i)\bi am (?:korean|chinese)\b").map(|w| w.0), Some("korean".into()));
+        assert_eq!(protected_word_in_source(r"(?P<age>\d+)"), None, "group names are not words of the pattern");
+        assert_eq!(protected_word_in_source(r"(?i)\bage\b").map(|w| w.0), Some("age".into()));
     }
 
     #[test]

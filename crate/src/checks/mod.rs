@@ -245,6 +245,11 @@ fn fuzzy_names(c: &Candidate, list: &CompiledList, threshold: f64, targets: &dyn
         if !targets(i) || name.is_empty() || name.len() > MAX_NAME_LEN {
             continue;
         }
+        // Cheap prefilter: some distinctive word must start like a listed name's word.
+        let shares_a_word = crate::sanctions::fuzzy::words(name).iter().any(|w| w.len() >= 3 && list.name_prefixes.contains(&w.chars().take(3).collect::<String>()));
+        if !shares_a_word {
+            continue;
+        }
         let Some((matched, score)) = crate::sanctions::fuzzy::best_match(name, list.names.iter().map(|(n, _)| n.as_str()), threshold) else { continue };
         // An exact whole-word hit is the list rule's finding; this check adds the near misses.
         let folded = fold_ascii(&name.split_whitespace().collect::<Vec<_>>().join(" "));

@@ -758,7 +758,7 @@ impl Ctx {
                     if hir.properties().minimum_len() == Some(0) {
                         self.report(Code::UnreachableRule, &pptr, "pattern can match empty text; empty matches are ignored, so this rule may never fire");
                     }
-                    if let Some((word, category)) = fairness::protected_word(&hir) {
+                    if let Some((word, category)) = fairness::protected_word_in_source(regex.as_str()) {
                         protected.push((pptr.clone(), format!("pattern word \"{word}\" targets {category}")));
                     }
                     MatcherSpec::Pattern { literals: required_literals(&hir), regex }
