@@ -261,9 +261,10 @@ persona.form.addEventListener("submit", async (event) => {
   setInvalid(false);
   try {
     await send("candor/settings/set", { settings: { personaRetentionDays: days } });
-    status(days === 0 ? t("retentionSavedOff") : t("retentionSaved", days));
     persona.retention.blur();
+    // Update the section first, then announce it: the status must describe what is on screen.
     await refresh();
+    status(days === 0 ? t("retentionSavedOff") : t("retentionSaved", days));
   } catch (err) {
     fail(err);
   }

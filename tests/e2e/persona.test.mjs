@@ -437,7 +437,7 @@ describe("persona memory in Chromium", () => {
     await options.fill("#retention", "0");
     await options.press("#retention", "Enter");
     await options.waitForFunction(() => /memory is off/i.test(document.getElementById("persona-status").textContent));
-    assert.equal(await options.isVisible("#persona-off"), true);
+    await options.waitForSelector("#persona-off", { state: "visible", timeout: 5_000 });
     assert.equal(await options.textContent("#persona-count"), "0", "turning memory off forgets what it held");
     assert.deepEqual(await stored("settings"), { personaRetentionDays: 0 });
     assert.deepEqual((await stats()).retentionDays, 0);
