@@ -102,7 +102,8 @@ function makeKey(name) {
   const key = join(keyDir, `${name}.key`);
   execFileSync("minisign", ["-G", "-W", "-p", pub, "-s", key], { stdio: "ignore" });
   const text = readFileSync(pub, "utf8");
-  const id = /minisign public key ([0-9A-F]{16})/.exec(text)[1];
+  // minisign prints the key id without leading zeros; Candor shows all 16 digits.
+  const id = /minisign public key ([0-9A-F]{1,16})/.exec(text)[1].padStart(16, "0");
   keys[name] = { pub: text, line: text.trim().split("\n").at(-1).trim(), id, key };
 }
 
