@@ -215,10 +215,11 @@ pub fn candidate_key(site: &str, c: &Candidate, url: Option<&str>) -> String {
 }
 
 /// Evidence spans for reuse found in memory: `(text index, start, end, detail)`.
-pub fn reuse_hits(c: &Candidate, memory: &Memory, key: &str, min_text_similarity: f64) -> Vec<(usize, usize, usize, String)> {
-    let (fp, (spans, text_index)) = fingerprint_with_spans(c, &memory.key);
+/// `fingerprint` is the candidate's, from [`fingerprint_with_spans`] under `memory.key`.
+pub fn reuse_hits(c: &Candidate, memory: &Memory, key: &str, fingerprint: &(Fingerprint, Spans), min_text_similarity: f64) -> Vec<(usize, usize, usize, String)> {
+    let (fp, (spans, text_index)) = fingerprint;
     let mut out = Vec::new();
-    for r in find_reuse(&fp, key, c.name.as_deref(), &memory.entries, min_text_similarity) {
+    for r in find_reuse(fp, key, c.name.as_deref(), &memory.entries, min_text_similarity) {
         let who = format!(
             "seen as {} on {}, {}",
             r.other.name.as_deref().unwrap_or("an unnamed profile"),
@@ -227,9 +228,9 @@ pub fn reuse_hits(c: &Candidate, memory: &Memory, key: &str, min_text_similarity
         );
         if r.kind == "text" {
             if let Some(i) = text_index {
-                let t = &c.texts[i].text;
+                let t = &c.texts[*i].text;
                 let start = t.len() - t.trim_start().len();
-                out.push((i, start, t.trim_end().len().max(start), format!("{who}: {:.0}% the same text", r.similarity * 100.0)));
+                out.push((*i, start, t.trim_end().len().max(start), format!("{who}: {:.0}% the same text", r.similarity * 100.0)));
             }
         } else if let Some((_, i, s, e)) = spans
             .iter()
@@ -355,11 +356,11 @@ mod tests {
         let fa = fingerprint(&a, key);
         assert!(fa.identifiers.iter().all(|i| !i.starts_with("phone:")), "{fa:?}");
         let memory = Memory { key: key.to_vec(), entries: vec![MemoryEntry { key: "greenhouse:1".into(), name: a.name.clone(), site: "greenhouse".into(), url: None, seen_at: 1_700_000_000, fingerprint: fa }] };
-        assert!(reuse_hits(&b, &memory, "greenhouse:2", 0.8).is_empty());
+        assert!(reuse_hits(&b, &memory, "greenhouse:2", &fingerprint_with_spans(&b, &memory.key), 0.8).is_empty());
         // A shared e-mail is shown on the e-mail itself, whatever else the profiles share.
         let c = cand("Dana Ruiz", "sofia@example.net, +1 312 555 0164", "Hello.");
         let memory = Memory { entries: vec![MemoryEntry { fingerprint: fingerprint(&cand("Sofia Marin", "sofia@example.net, +1 312 555 0164", "Hi."), key), ..memory.entries[0].clone() }], ..memory };
-        let hits = reuse_hits(&c, &memory, "greenhouse:3", 0.8);
+        let hits = reuse_hits(&c, &memory, "greenhouse:3", &fingerprint_with_spans(&c, &memory.key), 0.8);
         assert_eq!(hits.len(), 1, "{hits:?}");
         let (i, s, e, detail) = &hits[0];
         assert!(detail.ends_with("the same email"), "{detail}");

@@ -147,9 +147,12 @@ impl<'r> Scanner<'r> {
             .zip(page_hits)
             .map(|(c, extra)| {
                 let key = persona::candidate_key(&page.site, c, url.as_deref());
-                let mut r = self.candidate_report(c, partition, &page.site, &key, extra, doc);
-                if let Some(m) = self.memory {
-                    r.persona = Some(PersonaRecord { key, fingerprint: persona::fingerprint(c, &m.key) });
+                // One fingerprint per candidate: the persona_reuse check compares it, the
+                // report carries it for the caller to remember.
+                let fingerprint = self.memory.map(|m| persona::fingerprint_with_spans(c, &m.key));
+                let mut r = self.candidate_report(c, partition, &page.site, &key, fingerprint.as_ref(), extra, doc);
+                if let Some((fp, _)) = fingerprint {
+                    r.persona = Some(PersonaRecord { key, fingerprint: fp });
                 }
                 r
             })
@@ -184,7 +187,17 @@ impl<'r> Scanner<'r> {
         }
     }
 
-    fn candidate_report(&self, c: &Candidate, partition: &Partition, site: &str, key: &str, page_hits: Vec<(u32, Vec<Hit>)>, doc: Option<&Html>) -> CandidateReport {
+    #[allow(clippy::too_many_arguments)]
+    fn candidate_report(
+        &self,
+        c: &Candidate,
+        partition: &Partition,
+        site: &str,
+        key: &str,
+        fingerprint: Option<&(persona::Fingerprint, persona::Spans)>,
+        page_hits: Vec<(u32, Vec<Hit>)>,
+        doc: Option<&Html>,
+    ) -> CandidateReport {
         // rule index → (match count, evidence)
         let mut hits: BTreeMap<u32, (u32, Vec<Evidence>)> = BTreeMap::new();
         let record = |ri: u32, found: Vec<Hit>, hits: &mut BTreeMap<u32, (u32, Vec<Evidence>)>| {
@@ -213,7 +226,7 @@ impl<'r> Scanner<'r> {
                 now: self.now,
                 lists: lists.iter().map(|(name, li)| (name.as_str(), &self.rules.lists[*li])).collect(),
                 targets: &targets,
-                memory: self.memory.map(|m| (m, key)),
+                memory: self.memory.zip(fingerprint).map(|(m, fp)| (m, key, fp)),
             };
             record(ri, checks::run(spec, c, &cx), &mut hits);
         }
@@ -430,11 +443,13 @@ fn evidence(ft: &FieldText, start: usize, end: usize, detail: Option<String>, do
 
 /// The page's own idea of its URL: `<link rel=canonical>` or `og:url`.
 fn page_url(doc: &Html) -> Option<String> {
-    let canonical = Selector::parse(r#"link[rel~="canonical" i][href]"#).ok()?;
-    let og = Selector::parse(r#"meta[property="og:url" i][content]"#).ok()?;
-    doc.select(&canonical)
+    static CANONICAL: std::sync::OnceLock<Selector> = std::sync::OnceLock::new();
+    static OG: std::sync::OnceLock<Selector> = std::sync::OnceLock::new();
+    let canonical = CANONICAL.get_or_init(|| Selector::parse(r#"link[rel~="canonical" i][href]"#).expect("static selector"));
+    let og = OG.get_or_init(|| Selector::parse(r#"meta[property="og:url" i][content]"#).expect("static selector"));
+    doc.select(canonical)
         .filter_map(|e| e.value().attr("href"))
-        .chain(doc.select(&og).filter_map(|e| e.value().attr("content")))
+        .chain(doc.select(og).filter_map(|e| e.value().attr("content")))
         .map(str::trim)
         .find(|u| WebUrl::parse(u).is_some_and(|u| u.is_http()))
         .map(str::to_string)

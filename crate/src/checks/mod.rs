@@ -203,7 +203,7 @@ pub(crate) struct CheckContext<'a> {
     /// Filter: which of the candidate's texts the rule targets.
     pub targets: &'a dyn Fn(usize) -> bool,
     /// Persona memory and this candidate's memory key, when the scanner has a memory.
-    pub memory: Option<(&'a crate::persona::Memory, &'a str)>,
+    pub memory: Option<(&'a crate::persona::Memory, &'a str, &'a (crate::persona::Fingerprint, crate::persona::Spans))>,
 }
 
 impl<'a> CheckContext<'a> {
@@ -224,7 +224,7 @@ pub(crate) fn run(spec: &CheckSpec, c: &Candidate, cx: &CheckContext) -> Vec<Hit
         CheckSpec::EmailNameMismatch => contact::email_name_mismatch(c),
         CheckSpec::LookalikeDomain { list, max_distance } => cx.list(list).map_or_else(Vec::new, |l| contact::lookalike_domains(c, l, *max_distance, cx.targets)),
         CheckSpec::PersonaReuse { min_text_similarity } => match cx.memory {
-            Some((memory, key)) => crate::persona::reuse_hits(c, memory, key, *min_text_similarity)
+            Some((memory, key, fingerprint)) => crate::persona::reuse_hits(c, memory, key, fingerprint, *min_text_similarity)
                 .into_iter()
                 .map(|(text, start, end, detail)| Hit { text, start, end, detail: Some(detail) })
                 .collect(),

@@ -8,7 +8,7 @@ use super::limits::*;
 use super::*;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::fairness;
-use crate::json_locate::{escape_token, line_col_of, Locations};
+use crate::json_locate::{escape_token, Locations};
 use crate::literal::required_literals;
 use regex::RegexBuilder;
 use serde_json::{Map, Value};
@@ -163,7 +163,6 @@ impl Ctx {
             return Vec::new();
         }
         let locations = Locations::new(text);
-        let _ = line_col_of;
         self.found
             .into_iter()
             .map(|(code, pointer, message)| {
