@@ -20,11 +20,18 @@
 // adds one, on the user's "Check now", and on one `chrome.alarms` alarm set for the earliest due
 // check. Pages on a site the policy switches off (`disabledSites`) are not scanned: the answer is
 // `{ok: true, report: null, disabled: true}`.
+//
+// Popup and side panel (tab-reports.js): the last scan of each tab is kept for them
+// (`candor/tab/report {tabId}` → {entry|null}), and every change is broadcast as
+// `{type: "candor/tab/updated", tabId}`. "Scan this page" is `candor/tab/scan {tabId}`.
 
 import init, { Scanner, checkPackUpdate, lintPack, publicKeyId } from "./pkg/candor.js";
 import { createPackRegistry } from "./packs.js";
 import { loadPolicy } from "./policy.js";
-import { createPersonaStore, retentionDays } from "./persona-store.js";
+import { candidateIdentity, createTabReports } from "./tab-reports.js";
+import { createPersonaStore } from "./persona-store.js";
+import { createSettingsStore, hostCovered, invalidSettingsObject } from "./settings.js";
+import { loadStrings } from "./i18n.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 
@@ -34,6 +41,8 @@ const PERSONA_STATS = "candor/persona/stats";
 const PERSONA_EXPORT = "candor/persona/export";
 const PERSONA_WIPE = "candor/persona/wipe";
 const SETTINGS_SET = "candor/settings/set";
+const SETTINGS_GET = "candor/settings/get";
+const UI_STRINGS = "candor/ui/strings";
 const PACKS_STATE = "candor/packs/state";
 const PACKS_CHECK = "candor/packs/check";
 const PACKS_SET_ENABLED = "candor/packs/set-enabled";
@@ -42,6 +51,10 @@ const PACKS_IMPORT = "candor/packs/import";
 const PACKS_REMOVE = "candor/packs/remove";
 const KEYS_ADD = "candor/packs/keys/add";
 const KEYS_REMOVE = "candor/packs/keys/remove";
+const TAB_REPORT = "candor/tab/report";
+const TAB_SCAN = "candor/tab/scan";
+/** Broadcast to extension pages (popup, side panel) when a tab's entry changed: {type, tabId}. */
+const TAB_UPDATED = "candor/tab/updated";
 /** The one alarm: the earliest due subscription check. */
 const CHECK_ALARM = "candor/packs/check";
 /** The engine's cap on a pack, in UTF-16 code units of the text sent by the options page. */
@@ -69,6 +82,9 @@ const registry = createPackRegistry({
   wasm: { Scanner, checkPackUpdate, publicKeyId, lintPack },
   fetch: (...args) => fetch(...args),
 });
+
+/** User settings (settings.js); the policy in effect overrides what it enforces. */
+const settingsStore = createSettingsStore({ area: api.storage.local, persona: store, policy: () => registry.policy() });
 
 /** Instantiates the wasm module once. */
 function wasm() {
@@ -160,11 +176,6 @@ function invalidBare(msg) {
   return extra.length ? `unexpected field ${extra[0]}` : null;
 }
 
-/** The settings `candor/settings/set` accepts, each with its validator. */
-const SETTINGS = {
-  personaRetentionDays: (v) => retentionDays(v) !== null || "personaRetentionDays must be an integer from 0 to 3650",
-};
-
 /**
  * A guard for a message with exactly the fields in `spec` (name → validator returning true or the
  * problem; a name ending in "?" is optional).
@@ -194,21 +205,18 @@ const httpsText = (v) => {
   }
 };
 const bool = (v) => typeof v === "boolean" || "must be true or false";
+const tabIdValue = (v) => (Number.isInteger(v) && v >= 0) || "must be a tab id";
 
-/** Runtime guard for `{type: "candor/settings/set", settings: {personaRetentionDays}}`. */
+/** Runtime guard for `{type: "candor/settings/set", settings: {...}}` (settings.js validates each key). */
 function invalidSettings(msg) {
   const extra = Object.keys(msg).filter((k) => k !== "type" && k !== "settings");
   if (extra.length) return `unexpected field ${extra[0]}`;
-  const settings = msg.settings;
-  if (settings === null || typeof settings !== "object" || Array.isArray(settings)) return "settings must be an object";
-  const keys = Object.keys(settings);
-  if (keys.length === 0) return "settings is empty";
-  for (const k of keys) {
-    if (!Object.hasOwn(SETTINGS, k)) return `unknown setting ${k}`;
-    const ok = SETTINGS[k](settings[k]);
-    if (ok !== true) return ok;
-  }
-  return null;
+  return invalidSettingsObject(msg.settings);
+}
+
+/** True for this extension's own content scripts and pages (both show Candor's strings). */
+function fromOwnScriptOrPage(sender) {
+  return fromOwnContentScript(sender) || fromExtensionPage(sender);
 }
 
 /** True when the message comes from one of this extension's own content scripts. */
@@ -261,20 +269,21 @@ function syncEngineMemory(s, memory) {
   }
 }
 
-/** English fallbacks of the locale messages the background uses. */
+/** English fallbacks of the locale messages the background uses, for when _locales cannot be read. */
 const FALLBACK = {
   memoryUnavailable: "Persona memory is unavailable ($1): this page was scanned without comparing it with earlier candidates.",
   memorySaveFailed: "Persona memory could not be saved ($1). What it remembered before is kept.",
 };
 
-function t(key, ...subs) {
-  let msg = "";
+/** The strings in the user's language (settings.uiLanguage); English fallbacks if they cannot be read. */
+async function strings() {
   try {
-    msg = api.i18n.getMessage(key, subs.map(String));
-  } catch {
-    msg = "";
+    return await loadStrings();
+  } catch (err) {
+    console.warn("Candor: cannot read the locale files:", errorMessage(err));
+    const t = (key, ...subs) => (FALLBACK[key] ?? key).replace(/\$(\d)/g, (_, n) => String(subs[Number(n) - 1] ?? ""));
+    return { lang: "en", messages: { ...FALLBACK }, t };
   }
-  return msg || FALLBACK[key].replace(/\$(\d)/g, (_, n) => String(subs[Number(n) - 1] ?? ""));
 }
 
 function addNotice(report, code, message) {
@@ -283,13 +292,15 @@ function addNotice(report, code, message) {
 }
 
 /**
- * True when policy switches Candor off for the page: its host (or a parent domain) or the id of
- * the site adapter that covers it is in `disabledSites`. The site id comes from the engine's own
- * host matching (a scan of an empty document: no page content is read).
+ * True when Candor is switched off for the page. By the user (settings.disabledSites): the host
+ * is listed exactly, or under a `*.domain` entry. By policy (`disabledSites`): its host (or a
+ * parent domain) or the id of the site adapter that covers it is listed. The site id comes from
+ * the engine's own host matching (a scan of an empty document: no page content is read).
  */
-function siteDisabled(s, url, disabledSites) {
-  if (disabledSites.length === 0) return false;
+function siteDisabled(s, url, disabledSites, userDisabled = []) {
   const host = new URL(url).hostname.toLowerCase();
+  if (userDisabled.some((entry) => hostCovered(entry, host))) return true;
+  if (disabledSites.length === 0) return false;
   for (const entry of disabledSites) {
     const domain = entry.startsWith("*.") ? entry.slice(2) : entry;
     if (domain.includes(".") && (host === domain || host.endsWith(`.${domain}`))) return true;
@@ -306,9 +317,11 @@ function siteDisabled(s, url, disabledSites) {
 async function scan(msg) {
   const wasTruncated = msg.truncated === true || msg.html.length > MAX_HTML;
   await boot();
-  if (siteDisabled((await registry.engine()).scanner, msg.url, registry.policy().disabledSites)) {
+  const { settings } = await settingsStore.get();
+  if (siteDisabled((await registry.engine()).scanner, msg.url, registry.policy().disabledSites, settings.disabledSites)) {
     return { report: null, disabled: true };
   }
+  const { lang, t } = await strings();
   const html = capHtml(msg.html);
   let memory;
   try {
@@ -324,7 +337,9 @@ async function scan(msg) {
   }
   const unavailable = memory.error ?? syncEngineMemory(s, memory);
   // A live page: its displayed clocks are compared with the claimed location at this instant.
-  const report = s.scanHtml(msg.url, html, Date.now() / 1000);
+  // `options`: the language for pack-translated rule texts and the user's risk levels (engines
+  // before the per-scan options ignore the fourth argument and use their defaults).
+  const report = s.scanHtml(msg.url, html, Date.now() / 1000, { locale: lang, thresholds: settings.thresholds });
   if (wasTruncated) addNotice(report, TRUNCATED, "page truncated at 8 MiB");
   let notice = null;
   if (unavailable !== null) {
@@ -333,11 +348,45 @@ async function scan(msg) {
     const { error } = await store.remember(report, msg.url, memory.secret);
     if (error !== null) notice = t("memorySaveFailed", error);
   }
+  // Before the fingerprints go: the verification-log identity of each candidate (tab-reports.js).
+  const identities = (Array.isArray(report.candidates) ? report.candidates : []).map((c) => candidateIdentity(report, c, msg.url));
   // The fingerprints stay in the background: the page's renderer has no use for them.
   for (const c of Array.isArray(report.candidates) ? report.candidates : []) if (c) delete c.persona;
   if (notice !== null) addNotice(report, MEMORY_NOTICE, notice);
   const state = notice !== null ? "error" : memory.on ? "on" : "off";
-  return { report, memory: notice !== null ? { state, error: notice } : { state } };
+  return { report, memory: notice !== null ? { state, error: notice } : { state }, identities };
+}
+
+// Per-tab reports for the popup and the side panel (tab-reports.js).
+const tabReports = createTabReports({
+  session: api.storage.session ?? null,
+  onChange: (tabId) => {
+    // Nobody listening (no popup or side panel open) is the usual case, not an error.
+    Promise.resolve(api.runtime.sendMessage({ type: TAB_UPDATED, tabId })).catch(() => {});
+  },
+});
+
+/** `candor/scan` from a content script: scans, then remembers the result for the sender's tab. */
+async function scanForTab(msg, sender) {
+  const { identities, ...answer } = await scan(msg);
+  const tabId = sender.tab?.id;
+  // Only the tab's top frame speaks for the tab (a frame's report would replace the page's).
+  if (Number.isInteger(tabId) && (sender.frameId ?? 0) === 0) {
+    const scannedAt = new Date().toISOString();
+    const entry = answer.disabled === true
+      ? { url: msg.url, report: null, disabled: true, scanned_at: scannedAt }
+      : { url: msg.url, report: answer.report, verifications: answer.verifications ?? null, identities, scanned_at: scannedAt };
+    await tabReports.put(tabId, entry);
+  }
+  return answer;
+}
+
+/** `candor/tab/scan {tabId}`: the popup's "Scan this page" (the toolbar's on-demand injection). */
+async function scanTab(msg) {
+  // On the supported sites the content script is already there (it re-scans); elsewhere the
+  // popup's `activeTab` grant allows this one injection.
+  await api.scripting.executeScript({ target: { tabId: msg.tabId }, files: ["content.js"] });
+  return {};
 }
 
 /** The options page's view of the packs, keys and policy. */
@@ -353,7 +402,13 @@ async function packAction(action) {
 
 /** The messages this background answers: who may send each, its guard, and what it does. */
 const HANDLERS = {
-  [SCAN]: { allowed: fromOwnContentScript, invalid: invalidScan, run: scan },
+  [SCAN]: { allowed: fromOwnContentScript, invalid: invalidScan, run: scanForTab },
+  [TAB_REPORT]: {
+    allowed: fromExtensionPage,
+    invalid: fields({ tabId: tabIdValue }),
+    run: async (msg) => ({ entry: await tabReports.get(msg.tabId) }),
+  },
+  [TAB_SCAN]: { allowed: fromExtensionPage, invalid: fields({ tabId: tabIdValue }), run: scanTab },
   [PERSONA_STATS]: { allowed: fromExtensionPage, invalid: invalidBare, run: async () => (await boot(), { stats: await store.stats() }) },
   [PERSONA_EXPORT]: { allowed: fromExtensionPage, invalid: invalidBare, run: async () => (await boot(), { document: await store.exportDocument() }) },
   [PACKS_STATE]: { allowed: fromExtensionPage, invalid: invalidBare, run: async () => (await boot(), packState()) },
@@ -408,8 +463,21 @@ const HANDLERS = {
     allowed: fromExtensionPage,
     invalid: invalidSettings,
     run: async (msg) => {
-      await boot(); // the policy may set the retention, and then the user's setting is refused
-      return { settings: await store.setRetention(msg.settings.personaRetentionDays) };
+      await boot(); // the policy may enforce a setting, and then the user's value is refused
+      return { settings: await settingsStore.set(msg.settings) };
+    },
+  },
+  [SETTINGS_GET]: {
+    allowed: fromExtensionPage,
+    invalid: invalidBare,
+    run: async () => (await boot(), settingsStore.get()),
+  },
+  [UI_STRINGS]: {
+    allowed: fromOwnScriptOrPage,
+    invalid: invalidBare,
+    run: async () => {
+      const { lang, messages } = await strings();
+      return { lang, messages };
     },
   },
 };
@@ -427,7 +495,7 @@ api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
     sendResponse({ ok: false, error: `bad message: ${problem}` });
     return false;
   }
-  handler.run(msg).then(
+  handler.run(msg, sender).then(
     (result) => sendResponse({ ok: true, ...result }),
     (err) => sendResponse({ ok: false, error: errorMessage(err) }),
   );
@@ -452,11 +520,9 @@ api.storage.onChanged.addListener((_changes, area) => {
   })().catch((err) => console.warn("Candor: cannot apply the managed policy:", errorMessage(err)));
 });
 
-// Toolbar button: scan the current tab on demand. On the supported sites the content script is
-// already there (it re-scans); elsewhere `activeTab` grants one-off access for this injection.
-api.action.onClicked.addListener((tab) => {
-  if (tab.id == null) return;
-  api.scripting.executeScript({ target: { tabId: tab.id }, files: ["content.js"] }).catch((err) => {
-    console.warn("Candor: cannot scan this tab:", errorMessage(err));
-  });
+// The toolbar button opens the popup (manifest `action.default_popup`), whose "Scan this page"
+// sends `candor/tab/scan`. A tab's report no longer applies once it navigates or closes.
+api.tabs?.onUpdated.addListener((tabId, change) => {
+  if (change.status === "loading") tabReports.drop(tabId);
 });
+api.tabs?.onRemoved.addListener((tabId) => tabReports.drop(tabId));
