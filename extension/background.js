@@ -20,18 +20,14 @@
 // adds one, on the user's "Check now", and on one `chrome.alarms` alarm set for the earliest due
 // check. Pages on a site the policy switches off (`disabledSites`) are not scanned: the answer is
 // `{ok: true, report: null, disabled: true}`.
-//
-// Popup and side panel (tab-reports.js): the last scan of each tab is kept for them
-// (`candor/tab/report {tabId}` → {entry|null}), and every change is broadcast as
-// `{type: "candor/tab/updated", tabId}`. "Scan this page" is `candor/tab/scan {tabId}`.
 
 import init, { Scanner, checkPackUpdate, lintPack, publicKeyId } from "./pkg/candor.js";
 import { createPackRegistry } from "./packs.js";
 import { loadPolicy } from "./policy.js";
-import { candidateIdentity, createTabReports } from "./tab-reports.js";
 import { createPersonaStore } from "./persona-store.js";
 import { createSettingsStore, hostCovered, invalidSettingsObject } from "./settings.js";
 import { loadStrings } from "./i18n.js";
+import { exportDocument as settingsDocument, planImport } from "./settings-transfer.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 
@@ -43,6 +39,8 @@ const PERSONA_WIPE = "candor/persona/wipe";
 const SETTINGS_SET = "candor/settings/set";
 const SETTINGS_GET = "candor/settings/get";
 const UI_STRINGS = "candor/ui/strings";
+const SETTINGS_EXPORT = "candor/settings/export";
+const SETTINGS_IMPORT = "candor/settings/import";
 const PACKS_STATE = "candor/packs/state";
 const PACKS_CHECK = "candor/packs/check";
 const PACKS_SET_ENABLED = "candor/packs/set-enabled";
@@ -51,10 +49,6 @@ const PACKS_IMPORT = "candor/packs/import";
 const PACKS_REMOVE = "candor/packs/remove";
 const KEYS_ADD = "candor/packs/keys/add";
 const KEYS_REMOVE = "candor/packs/keys/remove";
-const TAB_REPORT = "candor/tab/report";
-const TAB_SCAN = "candor/tab/scan";
-/** Broadcast to extension pages (popup, side panel) when a tab's entry changed: {type, tabId}. */
-const TAB_UPDATED = "candor/tab/updated";
 /** The one alarm: the earliest due subscription check. */
 const CHECK_ALARM = "candor/packs/check";
 /** The engine's cap on a pack, in UTF-16 code units of the text sent by the options page. */
@@ -205,7 +199,6 @@ const httpsText = (v) => {
   }
 };
 const bool = (v) => typeof v === "boolean" || "must be true or false";
-const tabIdValue = (v) => (Number.isInteger(v) && v >= 0) || "must be a tab id";
 
 /** Runtime guard for `{type: "candor/settings/set", settings: {...}}` (settings.js validates each key). */
 function invalidSettings(msg) {
@@ -314,6 +307,51 @@ function siteDisabled(s, url, disabledSites, userDisabled = []) {
   return site !== null && disabledSites.includes(String(site).toLowerCase());
 }
 
+/**
+ * The hosts Candor reads (the content script's match patterns, which the build derives from the
+ * site adapters), each with the adapter id the engine gives it and whether the policy switches it
+ * off: `[{host, site, policyDisabled}]` for the options page's site switches.
+ */
+async function supportedSites() {
+  const matches = (api.runtime.getManifest().content_scripts ?? []).flatMap((c) => c.matches ?? []);
+  const hosts = [...new Set(matches.map((m) => /^https:\/\/([^/]+)\//.exec(m)?.[1]).filter(Boolean))].sort();
+  const s = (await registry.engine()).scanner;
+  const policySites = registry.policy().disabledSites;
+  return hosts.map((host) => {
+    const probe = `https://${host.replace(/^\*\./, "")}/`;
+    let site = null;
+    try {
+      site = s.scanHtml(probe, "", undefined)?.site ?? null;
+    } catch {
+      site = null;
+    }
+    return { host, site, policyDisabled: siteDisabled(s, probe, policySites) };
+  });
+}
+
+/**
+ * `candor/settings/import {document, apply?}`: the plan (what changes, what is refused, what is
+ * invalid); with `apply`, and only when nothing is invalid, the settings (one write), then the
+ * keys, then the subscriptions.
+ */
+async function importSettings(msg) {
+  await boot();
+  const stored = (await api.storage.local.get("settings")).settings;
+  const plan = planImport(msg.document, {
+    stored,
+    view: await registry.view(),
+    policy: registry.policy(),
+    keyId: (text) => publicKeyId(text) ?? null,
+  });
+  if (msg.apply !== true || plan.invalid.length > 0) return { plan, applied: false };
+  const settings = Object.fromEntries(plan.changes.filter((c) => c.kind === "setting").map((c) => [c.key, c.to]));
+  if (Object.keys(settings).length) await settingsStore.set(settings);
+  for (const c of plan.changes) if (c.kind === "key") await registry.addKey(c.key);
+  for (const c of plan.changes) if (c.kind === "subscription") await registry.subscribe(c.url, c.signature_url);
+  await scheduleAlarm().catch(() => {});
+  return { plan, applied: true };
+}
+
 async function scan(msg) {
   const wasTruncated = msg.truncated === true || msg.html.length > MAX_HTML;
   await boot();
@@ -348,45 +386,11 @@ async function scan(msg) {
     const { error } = await store.remember(report, msg.url, memory.secret);
     if (error !== null) notice = t("memorySaveFailed", error);
   }
-  // Before the fingerprints go: the verification-log identity of each candidate (tab-reports.js).
-  const identities = (Array.isArray(report.candidates) ? report.candidates : []).map((c) => candidateIdentity(report, c, msg.url));
   // The fingerprints stay in the background: the page's renderer has no use for them.
   for (const c of Array.isArray(report.candidates) ? report.candidates : []) if (c) delete c.persona;
   if (notice !== null) addNotice(report, MEMORY_NOTICE, notice);
   const state = notice !== null ? "error" : memory.on ? "on" : "off";
-  return { report, memory: notice !== null ? { state, error: notice } : { state }, identities };
-}
-
-// Per-tab reports for the popup and the side panel (tab-reports.js).
-const tabReports = createTabReports({
-  session: api.storage.session ?? null,
-  onChange: (tabId) => {
-    // Nobody listening (no popup or side panel open) is the usual case, not an error.
-    Promise.resolve(api.runtime.sendMessage({ type: TAB_UPDATED, tabId })).catch(() => {});
-  },
-});
-
-/** `candor/scan` from a content script: scans, then remembers the result for the sender's tab. */
-async function scanForTab(msg, sender) {
-  const { identities, ...answer } = await scan(msg);
-  const tabId = sender.tab?.id;
-  // Only the tab's top frame speaks for the tab (a frame's report would replace the page's).
-  if (Number.isInteger(tabId) && (sender.frameId ?? 0) === 0) {
-    const scannedAt = new Date().toISOString();
-    const entry = answer.disabled === true
-      ? { url: msg.url, report: null, disabled: true, scanned_at: scannedAt }
-      : { url: msg.url, report: answer.report, verifications: answer.verifications ?? null, identities, scanned_at: scannedAt };
-    await tabReports.put(tabId, entry);
-  }
-  return answer;
-}
-
-/** `candor/tab/scan {tabId}`: the popup's "Scan this page" (the toolbar's on-demand injection). */
-async function scanTab(msg) {
-  // On the supported sites the content script is already there (it re-scans); elsewhere the
-  // popup's `activeTab` grant allows this one injection.
-  await api.scripting.executeScript({ target: { tabId: msg.tabId }, files: ["content.js"] });
-  return {};
+  return { report, memory: notice !== null ? { state, error: notice } : { state } };
 }
 
 /** The options page's view of the packs, keys and policy. */
@@ -402,13 +406,7 @@ async function packAction(action) {
 
 /** The messages this background answers: who may send each, its guard, and what it does. */
 const HANDLERS = {
-  [SCAN]: { allowed: fromOwnContentScript, invalid: invalidScan, run: scanForTab },
-  [TAB_REPORT]: {
-    allowed: fromExtensionPage,
-    invalid: fields({ tabId: tabIdValue }),
-    run: async (msg) => ({ entry: await tabReports.get(msg.tabId) }),
-  },
-  [TAB_SCAN]: { allowed: fromExtensionPage, invalid: fields({ tabId: tabIdValue }), run: scanTab },
+  [SCAN]: { allowed: fromOwnContentScript, invalid: invalidScan, run: scan },
   [PERSONA_STATS]: { allowed: fromExtensionPage, invalid: invalidBare, run: async () => (await boot(), { stats: await store.stats() }) },
   [PERSONA_EXPORT]: { allowed: fromExtensionPage, invalid: invalidBare, run: async () => (await boot(), { document: await store.exportDocument() }) },
   [PACKS_STATE]: { allowed: fromExtensionPage, invalid: invalidBare, run: async () => (await boot(), packState()) },
@@ -470,7 +468,21 @@ const HANDLERS = {
   [SETTINGS_GET]: {
     allowed: fromExtensionPage,
     invalid: invalidBare,
-    run: async () => (await boot(), settingsStore.get()),
+    run: async () => (await boot(), { ...(await settingsStore.get()), sites: await supportedSites() }),
+  },
+  [SETTINGS_EXPORT]: {
+    allowed: fromExtensionPage,
+    invalid: invalidBare,
+    run: async () => {
+      await boot();
+      const stored = (await api.storage.local.get("settings")).settings;
+      return { document: settingsDocument(stored, await registry.view()) };
+    },
+  },
+  [SETTINGS_IMPORT]: {
+    allowed: fromExtensionPage,
+    invalid: fields({ document: (v) => (v !== null && typeof v === "object") || "must be an object", "apply?": bool }),
+    run: importSettings,
   },
   [UI_STRINGS]: {
     allowed: fromOwnScriptOrPage,
@@ -495,7 +507,7 @@ api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
     sendResponse({ ok: false, error: `bad message: ${problem}` });
     return false;
   }
-  handler.run(msg, sender).then(
+  handler.run(msg).then(
     (result) => sendResponse({ ok: true, ...result }),
     (err) => sendResponse({ ok: false, error: errorMessage(err) }),
   );
@@ -520,9 +532,11 @@ api.storage.onChanged.addListener((_changes, area) => {
   })().catch((err) => console.warn("Candor: cannot apply the managed policy:", errorMessage(err)));
 });
 
-// The toolbar button opens the popup (manifest `action.default_popup`), whose "Scan this page"
-// sends `candor/tab/scan`. A tab's report no longer applies once it navigates or closes.
-api.tabs?.onUpdated.addListener((tabId, change) => {
-  if (change.status === "loading") tabReports.drop(tabId);
+// Toolbar button: scan the current tab on demand. On the supported sites the content script is
+// already there (it re-scans); elsewhere `activeTab` grants one-off access for this injection.
+api.action.onClicked.addListener((tab) => {
+  if (tab.id == null) return;
+  api.scripting.executeScript({ target: { tabId: tab.id }, files: ["content.js"] }).catch((err) => {
+    console.warn("Candor: cannot scan this tab:", errorMessage(err));
+  });
 });
-api.tabs?.onRemoved.addListener((tabId) => tabReports.drop(tabId));
