@@ -20,10 +20,15 @@
 // adds one, on the user's "Check now", and on one `chrome.alarms` alarm set for the earliest due
 // check. Pages on a site the policy switches off (`disabledSites`) are not scanned: the answer is
 // `{ok: true, report: null, disabled: true}`.
+//
+// Popup and side panel (tab-reports.js): the last scan of each tab is kept for them
+// (`candor/tab/report {tabId}` → {entry|null}), and every change is broadcast as
+// `{type: "candor/tab/updated", tabId}`. "Scan this page" is `candor/tab/scan {tabId}`.
 
 import init, { Scanner, checkPackUpdate, lintPack, publicKeyId } from "./pkg/candor.js";
 import { createPackRegistry } from "./packs.js";
 import { loadPolicy } from "./policy.js";
+import { candidateIdentity, createTabReports } from "./tab-reports.js";
 import { createPersonaStore } from "./persona-store.js";
 import { createSettingsStore, hostCovered, invalidSettingsObject } from "./settings.js";
 import { loadStrings } from "./i18n.js";
@@ -49,6 +54,10 @@ const PACKS_IMPORT = "candor/packs/import";
 const PACKS_REMOVE = "candor/packs/remove";
 const KEYS_ADD = "candor/packs/keys/add";
 const KEYS_REMOVE = "candor/packs/keys/remove";
+const TAB_REPORT = "candor/tab/report";
+const TAB_SCAN = "candor/tab/scan";
+/** Broadcast to extension pages (popup, side panel) when a tab's entry changed: {type, tabId}. */
+const TAB_UPDATED = "candor/tab/updated";
 /** The one alarm: the earliest due subscription check. */
 const CHECK_ALARM = "candor/packs/check";
 /** The engine's cap on a pack, in UTF-16 code units of the text sent by the options page. */
@@ -199,6 +208,7 @@ const httpsText = (v) => {
   }
 };
 const bool = (v) => typeof v === "boolean" || "must be true or false";
+const tabIdValue = (v) => (Number.isInteger(v) && v >= 0) || "must be a tab id";
 
 /** Runtime guard for `{type: "candor/settings/set", settings: {...}}` (settings.js validates each key). */
 function invalidSettings(msg) {
@@ -386,11 +396,45 @@ async function scan(msg) {
     const { error } = await store.remember(report, msg.url, memory.secret);
     if (error !== null) notice = t("memorySaveFailed", error);
   }
+  // Before the fingerprints go: the verification-log identity of each candidate (tab-reports.js).
+  const identities = (Array.isArray(report.candidates) ? report.candidates : []).map((c) => candidateIdentity(report, c, msg.url));
   // The fingerprints stay in the background: the page's renderer has no use for them.
   for (const c of Array.isArray(report.candidates) ? report.candidates : []) if (c) delete c.persona;
   if (notice !== null) addNotice(report, MEMORY_NOTICE, notice);
   const state = notice !== null ? "error" : memory.on ? "on" : "off";
-  return { report, memory: notice !== null ? { state, error: notice } : { state } };
+  return { report, memory: notice !== null ? { state, error: notice } : { state }, identities };
+}
+
+// Per-tab reports for the popup and the side panel (tab-reports.js).
+const tabReports = createTabReports({
+  session: api.storage.session ?? null,
+  onChange: (tabId) => {
+    // Nobody listening (no popup or side panel open) is the usual case, not an error.
+    Promise.resolve(api.runtime.sendMessage({ type: TAB_UPDATED, tabId })).catch(() => {});
+  },
+});
+
+/** `candor/scan` from a content script: scans, then remembers the result for the sender's tab. */
+async function scanForTab(msg, sender) {
+  const { identities, ...answer } = await scan(msg);
+  const tabId = sender.tab?.id;
+  // Only the tab's top frame speaks for the tab (a frame's report would replace the page's).
+  if (Number.isInteger(tabId) && (sender.frameId ?? 0) === 0) {
+    const scannedAt = new Date().toISOString();
+    const entry = answer.disabled === true
+      ? { url: msg.url, report: null, disabled: true, scanned_at: scannedAt }
+      : { url: msg.url, report: answer.report, verifications: answer.verifications ?? null, identities, scanned_at: scannedAt };
+    await tabReports.put(tabId, entry);
+  }
+  return answer;
+}
+
+/** `candor/tab/scan {tabId}`: the popup's "Scan this page" (the toolbar's on-demand injection). */
+async function scanTab(msg) {
+  // On the supported sites the content script is already there (it re-scans); elsewhere the
+  // popup's `activeTab` grant allows this one injection.
+  await api.scripting.executeScript({ target: { tabId: msg.tabId }, files: ["content.js"] });
+  return {};
 }
 
 /** The options page's view of the packs, keys and policy. */
@@ -406,7 +450,13 @@ async function packAction(action) {
 
 /** The messages this background answers: who may send each, its guard, and what it does. */
 const HANDLERS = {
-  [SCAN]: { allowed: fromOwnContentScript, invalid: invalidScan, run: scan },
+  [SCAN]: { allowed: fromOwnContentScript, invalid: invalidScan, run: scanForTab },
+  [TAB_REPORT]: {
+    allowed: fromExtensionPage,
+    invalid: fields({ tabId: tabIdValue }),
+    run: async (msg) => ({ entry: await tabReports.get(msg.tabId) }),
+  },
+  [TAB_SCAN]: { allowed: fromExtensionPage, invalid: fields({ tabId: tabIdValue }), run: scanTab },
   [PERSONA_STATS]: { allowed: fromExtensionPage, invalid: invalidBare, run: async () => (await boot(), { stats: await store.stats() }) },
   [PERSONA_EXPORT]: { allowed: fromExtensionPage, invalid: invalidBare, run: async () => (await boot(), { document: await store.exportDocument() }) },
   [PACKS_STATE]: { allowed: fromExtensionPage, invalid: invalidBare, run: async () => (await boot(), packState()) },
@@ -507,7 +557,7 @@ api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
     sendResponse({ ok: false, error: `bad message: ${problem}` });
     return false;
   }
-  handler.run(msg).then(
+  handler.run(msg, sender).then(
     (result) => sendResponse({ ok: true, ...result }),
     (err) => sendResponse({ ok: false, error: errorMessage(err) }),
   );
@@ -532,11 +582,9 @@ api.storage.onChanged.addListener((_changes, area) => {
   })().catch((err) => console.warn("Candor: cannot apply the managed policy:", errorMessage(err)));
 });
 
-// Toolbar button: scan the current tab on demand. On the supported sites the content script is
-// already there (it re-scans); elsewhere `activeTab` grants one-off access for this injection.
-api.action.onClicked.addListener((tab) => {
-  if (tab.id == null) return;
-  api.scripting.executeScript({ target: { tabId: tab.id }, files: ["content.js"] }).catch((err) => {
-    console.warn("Candor: cannot scan this tab:", errorMessage(err));
-  });
+// The toolbar button opens the popup (manifest `action.default_popup`), whose "Scan this page"
+// sends `candor/tab/scan`. A tab's report no longer applies once it navigates or closes.
+api.tabs?.onUpdated.addListener((tabId, change) => {
+  if (change.status === "loading") tabReports.drop(tabId);
 });
+api.tabs?.onRemoved.addListener((tabId) => tabReports.drop(tabId));
