@@ -503,6 +503,10 @@ function renderManaged(policyInfo) {
     rows.push(["personaRetentionDays", t("policyPersonaRetention"),
       set.personaRetentionDays === 0 ? t("policyDaysOff") : t("policyDays", set.personaRetentionDays)]);
   }
+  if (set.thresholds) rows.push(["thresholds", t("levelsHeading"), t("policyThresholdsValue", set.thresholds.medium, set.thresholds.high)]);
+  if (set.verificationRetentionDays !== undefined) {
+    rows.push(["verificationRetentionDays", t("policyVerificationRetention"), t("policyDays", set.verificationRetentionDays)]);
+  }
   managedUi.list.replaceChildren(...rows.map(([name, label, value]) =>
     el("div", { "data-policy": name }, el("dt", { text: label }), el("dd", {}, value))));
   managedUi.problems.hidden = problems.length === 0;
