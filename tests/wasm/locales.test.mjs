@@ -8,11 +8,12 @@
 
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { flattenLocale, formatMessage, LANGUAGES } from "../../extension/i18n.js";
-import { ROOT } from "../e2e/server.mjs";
 
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const EXT = join(ROOT, "extension");
 const read = (lang) => JSON.parse(readFileSync(join(EXT, "_locales", lang, "messages.json"), "utf8"));
 const raw = Object.fromEntries(LANGUAGES.map((l) => [l, read(l)]));
