@@ -240,7 +240,7 @@ fn default_verification_texts() -> Vec<(String, VerificationText)> {
 }
 
 /// Languages the engine itself speaks (the default verification script, check details).
-pub const ENGINE_LANGUAGES: &[&str] = &["de"];
+pub const ENGINE_LANGUAGES: &[&str] = crate::messages::Lang::TAGS;
 
 impl Rules {
     fn new(packs: Vec<Pack>) -> Rules {

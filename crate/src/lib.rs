@@ -28,6 +28,7 @@ pub mod json_locate;
 pub mod jsonpath;
 pub mod literal;
 pub mod locale;
+pub mod messages;
 pub mod pack;
 pub mod persona;
 pub mod page;

@@ -13,6 +13,7 @@ use crate::checks::{self, CheckContext, Hit};
 use crate::compile::{CompiledList, Matcher, Partition, Rules};
 use crate::literal::has_non_ascii_fold;
 use crate::locale::{lookup, Locale};
+use crate::messages::{Detail, Lang};
 use crate::pack::{ListMatch, PageKind};
 use crate::page::dom::{element_path, truncate_at, utf16_offset};
 use crate::page::{generic, notice, site, thread};
@@ -219,6 +220,7 @@ impl<'r> Scanner<'r> {
         page_hits: Vec<(u32, Vec<Hit>)>,
         doc: Option<&Html>,
     ) -> CandidateReport {
+        let lang = Lang::for_locale(self.locale.as_ref());
         // rule index → (match count, evidence)
         let mut hits: BTreeMap<u32, (u32, Vec<Evidence>)> = BTreeMap::new();
         let record = |ri: u32, found: Vec<Hit>, hits: &mut BTreeMap<u32, (u32, Vec<Evidence>)>| {
@@ -229,7 +231,7 @@ impl<'r> Scanner<'r> {
             entry.0 += found.len() as u32;
             for h in found {
                 if entry.1.len() < MAX_EVIDENCE {
-                    entry.1.push(evidence(&c.texts[h.text], h.start, h.end, h.detail, doc));
+                    entry.1.push(evidence(&c.texts[h.text], h.start, h.end, h.detail, lang, doc));
                 }
             }
         };
@@ -280,7 +282,7 @@ impl<'r> Scanner<'r> {
                 entry.0 += found.len() as u32;
                 for (s, e, detail) in found {
                     if entry.1.len() < MAX_EVIDENCE {
-                        entry.1.push(evidence(ft, s, e, detail, doc));
+                        entry.1.push(evidence(ft, s, e, detail, lang, doc));
                     }
                 }
             }
@@ -390,7 +392,7 @@ fn matching_text(ft: &FieldText) -> (std::borrow::Cow<'_, str>, Option<Vec<usize
     (std::borrow::Cow::Owned(out), Some(map))
 }
 
-fn list_matches(list: &CompiledList, text: &str) -> Vec<(usize, usize, Option<String>)> {
+fn list_matches(list: &CompiledList, text: &str) -> Vec<(usize, usize, Option<Detail>)> {
     // Entries are stored with single spaces; page text wraps names across lines and pads them
     // ("Yanbian\n      Silverstar"). Match on a whitespace-collapsed copy and map back.
     let (collapsed, map) = collapse_whitespace(text);
@@ -405,13 +407,7 @@ fn list_matches(list: &CompiledList, text: &str) -> Vec<(usize, usize, Option<St
                 continue;
             }
             let entry = &list.entries[entry_of[m.pattern().as_usize()]];
-            let mut detail = format!("matches \"{}\"", entry.value);
-            if let Some(note) = &entry.note {
-                detail.push_str(&format!(" — {note}"));
-            }
-            if let Some(date) = &entry.date {
-                detail.push_str(&format!(" ({date})"));
-            }
+            let detail = Detail::ListMatch { value: entry.value.clone(), note: entry.note.clone(), date: entry.date.clone() };
             out.push((map[s], map[e - 1] + collapsed[e - 1..].chars().next().map_or(1, char::len_utf8), Some(detail)));
             if out.len() >= MAX_MATCHES_PER_TEXT {
                 return out;
@@ -446,7 +442,7 @@ fn collapse_whitespace(text: &str) -> (String, Vec<usize>) {
     (out, map)
 }
 
-fn evidence(ft: &FieldText, start: usize, end: usize, detail: Option<String>, doc: Option<&Html>) -> Evidence {
+fn evidence(ft: &FieldText, start: usize, end: usize, detail: Option<Detail>, lang: Lang, doc: Option<&Html>) -> Evidence {
     let field = match ft.sub {
         Some(sub) => format!("{}.{sub}", ft.field),
         None => ft.field.to_string(),
@@ -462,7 +458,7 @@ fn evidence(ft: &FieldText, start: usize, end: usize, detail: Option<String>, do
         Some(_) => (Some(utf16_offset(&ft.text, start)), Some(utf16_offset(&ft.text, end))),
         None => (None, None),
     };
-    Evidence { field, text, path, start: start16, end: end16, detail }
+    Evidence { field, text, path, start: start16, end: end16, detail: detail.map(|d| d.render(lang)) }
 }
 
 /// The page's own idea of its URL: `<link rel=canonical>` or `og:url`.

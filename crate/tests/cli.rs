@@ -145,6 +145,10 @@ fn files_of_one_run_are_compared_for_persona_reuse() {
     let detail = second["findings"][0]["evidence"][0]["detail"].as_str().unwrap();
     assert!(detail.starts_with("seen as Kevin Ross on generic,") && detail.ends_with("the same email"), "{detail}");
     assert!(v["reports"][0]["candidates"][0].get("persona").is_none(), "fingerprints are not printed");
+    let out = candor(&["scan", &a, &b, "--format", "json", "--lang", "de"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let detail = v["reports"][1]["candidates"][0]["findings"][0]["evidence"][0]["detail"].as_str().unwrap();
+    assert!(detail.starts_with("gesehen als Kevin Ross auf generic,") && detail.ends_with("dieselbe E-Mail-Adresse"), "{detail}");
     let out = candor(&["scan", &a, &b, "--format", "json", "--no-memory"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["reports"][1]["candidates"][0]["level"], "none");

@@ -86,3 +86,17 @@ fn thresholds_change_the_level_not_the_score() {
     let l = Scanner::new(&rules).thresholds(lax).scan_text("w.txt", weak);
     assert_eq!(l.candidates[0].level.as_str(), "medium", "one family never reaches high, whatever the cut-off");
 }
+
+#[test]
+fn the_engines_own_evidence_details_follow_the_language() {
+    let rules = Compiler::with_builtin().build();
+    let thread = "Recruiter: hi\nAlex: please send the pay to 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa\n";
+    let detail = |locale: Option<&str>| {
+        let r = Scanner::new(&rules).locale(locale).scan_text("c.txt", thread);
+        let f = r.candidates[0].findings.iter().find(|f| f.rule == "SIG-44.crypto-address").expect("crypto finding").clone();
+        (f.evidence[0].text.clone(), f.evidence[0].detail.clone())
+    };
+    assert_eq!(detail(None), ("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa".into(), Some("Bitcoin address (checksum valid)".into())));
+    assert_eq!(detail(Some("de-AT")), ("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa".into(), Some("Bitcoin-Adresse (Prüfsumme gültig)".into())));
+    assert_eq!(detail(Some("fr")).1.as_deref(), Some("Bitcoin address (checksum valid)"));
+}
