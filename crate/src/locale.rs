@@ -62,7 +62,7 @@ impl Locale {
     }
 
     /// The first tag of the chain for which `has` holds.
-    pub fn resolve<'a>(&'a self, has: impl Fn(&str) -> bool) -> Option<&'a str> {
+    pub fn resolve(&self, has: impl Fn(&str) -> bool) -> Option<&str> {
         self.chain.iter().map(String::as_str).find(|t| has(t))
     }
 }

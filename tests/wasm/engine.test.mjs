@@ -265,6 +265,10 @@ describe("scan options: locale and thresholds", () => {
     assert.equal(fr.locale, null, "no French texts: the packs' own");
     assert.equal(fr.prompt.title, en.prompt.title);
     assert.ok(scanner.languages().includes("de"));
+    const wallet = "Recruiter: hi\nAlex: please send the pay to 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa\n";
+    const detail = (options) => scanner.scanText("c.txt", wallet, options).candidates[0].findings.find((f) => f.rule === "SIG-44.crypto-address").evidence[0].detail;
+    assert.equal(detail(undefined), "Bitcoin address (checksum valid)");
+    assert.equal(detail({ locale: "de" }), "Bitcoin-Adresse (Prüfsumme gültig)", "the engine's own details follow the language");
   });
 
   it("thresholds move the cut-offs; one family alone still never reaches high", () => {
