@@ -39,10 +39,10 @@ function prefs(proxyPort, uuids) {
 }
 
 /**
- * Starts proxy, geckodriver, Firefox and the add-on. Returns {session, uuid, addonId, baseUrl,
+ * Starts proxy, geckodriver, Firefox and the add-on; `prefs` are added to the profile's. Returns {session, uuid, addonId, baseUrl,
  * proxy, close()}; `baseUrl` is moz-extension://<uuid>/.
  */
-export async function launch(serverPort) {
+export async function launch(serverPort, { prefs: extraPrefs = {} } = {}) {
   if (!existsSync(join(EXTENSION_DIR, "manifest.json"))) {
     throw new Error(`${EXTENSION_DIR} is missing: run \`make extension\` first`);
   }
@@ -60,14 +60,15 @@ export async function launch(serverPort) {
       webSocketUrl: true,
       "moz:firefoxOptions": {
         binary: FIREFOX,
-        args: ["-headless", "--window-size=1280,900"],
-        prefs: prefs(proxy.port, { [addonId]: uuid }),
+        args: ["-headless"],
+        prefs: { ...prefs(proxy.port, { [addonId]: uuid }), ...extraPrefs },
       },
     });
     const installed = await session.bidi.send("webExtension.install", {
       extensionData: { type: "path", path: EXTENSION_DIR },
     });
     if (installed.extension !== addonId) throw new Error(`installed ${installed.extension}, expected ${addonId}`);
+    await session.cmd("POST", "/window/rect", { width: 1280, height: 900 });
   } catch (err) {
     await session?.close();
     await driver.stop();
@@ -82,6 +83,9 @@ export async function launch(serverPort) {
     baseUrl: `moz-extension://${uuid}/`,
     proxy,
     driverLog: driver.log,
+    /** The add-on's background page: "running", "suspending", "stopped" or "starting". */
+    backgroundState: () => session.executeInChrome(
+      "return WebExtensionPolicy.getByID(arguments[0]).extension.backgroundState;", [addonId]),
     async close() {
       await session.close();
       await driver.stop();

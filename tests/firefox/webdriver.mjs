@@ -153,6 +153,18 @@ export async function newSession(base, capabilities) {
     find: async (css) => elementRef(s, (await s.cmd("POST", "/element", { using: "css selector", value: css }))[ELEMENT]),
     findAll: async (css) =>
       (await s.cmd("POST", "/elements", { using: "css selector", value: css })).map((e) => elementRef(s, e[ELEMENT])),
+    /**
+     * Runs `script` in the browser's own (chrome) scope, where Firefox internals such as
+     * WebExtensionPolicy are visible; needs geckodriver's --allow-system-access.
+     */
+    executeInChrome: async (script, args = []) => {
+      await s.cmd("POST", "/moz/context", { context: "chrome" });
+      try {
+        return await s.execute(script, args);
+      } finally {
+        await s.cmd("POST", "/moz/context", { context: "content" });
+      }
+    },
     screenshot: async () => Buffer.from(await s.cmd("GET", "/screenshot"), "base64"),
     /** Opens a new tab and switches to it; returns its handle. */
     newTab: async () => {
