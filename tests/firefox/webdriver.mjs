@@ -31,6 +31,11 @@ export async function startGeckodriver({ args = [] } = {}) {
   const child = spawn(GECKODRIVER, ["--port", "0", "--websocket-port", "0", "--allow-system-access", ...args], {
     stdio: ["ignore", "pipe", "pipe"],
   });
+  // If the test process dies without closing the session, geckodriver (which then stops Firefox)
+  // must not outlive it.
+  const killOnExit = () => child.kill("SIGTERM");
+  process.once("exit", killOnExit);
+  child.once("exit", () => process.off("exit", killOnExit));
   const log = [];
   const url = await new Promise((resolve, reject) => {
     const onData = (chunk) => {
