@@ -135,6 +135,7 @@ describe("Candor in Firefox", () => {
     assert.equal(state.candorLevel, "high");
     assert.ok(Number(state.candorHighlights) > 0, `highlights: ${state.candorHighlights}`);
     assert.equal(state.candorFallbacks, "0", "every element path held on the live DOM");
+    assert.equal(state.candorMemory, "on", `persona memory in Firefox's storage: ${state.candorMemoryError}`);
 
     const list = await badges();
     assert.equal(list.length, 1, "one candidate, one badge");
