@@ -566,7 +566,36 @@ api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
 
 // Subscriptions: checked at browser start-up and install/update, then on the alarm.
 api.runtime.onStartup?.addListener(() => runChecks("all"));
-api.runtime.onInstalled?.addListener(() => runChecks("all"));
+api.runtime.onInstalled?.addListener((details) => {
+  runChecks("all");
+  if (details?.reason === "update" || details?.reason === "install") reinjectContentScripts();
+});
+
+/**
+ * After an update or reload, Chrome does not put the new content script into tabs that were
+ * already open: their old one is orphaned (content.js notices and removes its UI). Inject the
+ * manifest's content scripts into every open tab they match, so those pages are scanned again
+ * (as uBlock Origin does). A tab that refuses (a crashed or discarded tab, an error page) is
+ * skipped; the next navigation there gets the script the normal way.
+ */
+async function reinjectContentScripts() {
+  if (!api.scripting || !api.tabs?.query) return;
+  for (const entry of api.runtime.getManifest().content_scripts ?? []) {
+    let tabs = [];
+    try {
+      tabs = await api.tabs.query({ url: entry.matches });
+    } catch (err) {
+      console.warn("Candor: cannot list tabs to re-inject:", errorMessage(err));
+      continue;
+    }
+    for (const tab of tabs) {
+      if (tab.id == null || tab.discarded) continue;
+      api.scripting.executeScript({ target: { tabId: tab.id }, files: entry.js ?? [] }).catch((err) => {
+        console.warn(`Candor: cannot re-inject into tab ${tab.id}:`, errorMessage(err));
+      });
+    }
+  }
+}
 api.alarms?.onAlarm.addListener((alarm) => {
   if (alarm.name === CHECK_ALARM) runChecks("due");
 });

@@ -20,21 +20,40 @@
 // data-candor-memory (persona memory: on|off|error) and, when the memory could not be read or
 // saved, data-candor-memory-error (the reason; the panel shows it as a note too). A memory
 // failure never fails the scan.
+// Reliability (docs/reliability.md): data-candor-capped (the page was cut at 8 Mi code units),
+// data-candor-retries (deliveries to a stopped worker retried), data-candor-ui="blocked" (the page
+// kept removing the badge), data-candor-instance (which script instance drew the page).
 
 (() => {
   "use strict";
 
   // Injected twice (toolbar button on a page that already has us): re-scan instead of doubling up.
+  // An instance left behind by an extension update or reload (its runtime is gone) is told to
+  // stop and remove its UI, and this one takes over (background.js re-injects us on update).
   if (globalThis.__candorContent) {
-    globalThis.__candorContent.rescan();
-    return;
+    if (globalThis.__candorContent.alive?.()) {
+      globalThis.__candorContent.rescan();
+      return;
+    }
+    globalThis.__candorContent.retire?.();
   }
+  // Instances in other isolated worlds (Chrome gives the re-injected script a new one) cannot be
+  // reached through globals: this event asks them to check whether they are orphaned. It carries
+  // nothing and a page can send it too; a live instance ignores it.
+  document.dispatchEvent(new Event("candor-orphan-check"));
 
   const api = globalThis.browser ?? globalThis.chrome;
 
   const MAX_HTML = 8 * 1024 * 1024; // UTF-16 code units, same cap as the background
   const DEBOUNCE_MS = 300;
   const MAX_WAIT_MS = 2000; // a page that never stops mutating still gets re-scanned
+  // A scan whose message fails in transit (the service worker was stopped mid-scan, or is
+  // starting) is retried after 250 ms, 500 ms, 1 s, 2 s, 4 s; then the page shows the error.
+  const RETRY_BASE_MS = 250;
+  const MAX_RETRIES = 5;
+  // A page that keeps removing our badge gets it back this many times per report, then the
+  // badge stays away and <html data-candor-ui="blocked"> says so (docs/reliability.md).
+  const MAX_RESTORES = 3;
   const PREFIX = "candor-";
   const LEVELS = ["none", "low", "medium", "high", "critical"];
   const SEVERITIES = ["low", "medium", "high", "critical"];
@@ -166,10 +185,13 @@
   // Styles.
 
   const BADGE_CSS = `
-:host { all: initial; display: inline-block; vertical-align: middle; margin: 2px 0 2px 8px; }
-:host([data-placement="below"]) { margin: 2px 0 6px 0; }
-:host([data-fixed]) { position: fixed; top: var(--candor-top, 12px); right: 12px; margin: 0;
-  z-index: 2147483646; }
+/* !important on :host beats the page's own !important rules on candor-* (the inner context wins
+   among important declarations), so a page stylesheet cannot hide, move or restyle the badge. */
+:host { all: initial !important; display: inline-block !important; vertical-align: middle !important;
+  margin: 2px 0 2px 8px !important; visibility: visible !important; }
+:host([data-placement="below"]) { margin: 2px 0 6px 0 !important; }
+:host([data-fixed]) { position: fixed !important; top: var(--candor-top, 12px) !important;
+  right: 12px !important; margin: 0 !important; z-index: 2147483646 !important; }
 button {
   all: initial; box-sizing: border-box; cursor: pointer; display: inline-flex; align-items: center;
   gap: 6px; padding: 3px 10px 3px 6px; border-radius: 999px; border: 1.5px solid var(--bd);
@@ -202,9 +224,10 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
 `;
 
   const PANEL_CSS = `
-:host { all: initial; position: fixed; top: 12px; right: 12px; z-index: 2147483647;
-  width: min(440px, calc(100vw - 24px)); max-height: calc(100vh - 24px); display: block; }
-:host([hidden]) { display: none; }
+:host { all: initial !important; position: fixed !important; top: 12px !important; right: 12px !important;
+  z-index: 2147483647 !important; width: min(440px, calc(100vw - 24px)) !important;
+  max-height: calc(100vh - 24px) !important; display: block !important; visibility: visible !important; }
+:host([hidden]) { display: none !important; }
 .panel {
   box-sizing: border-box; max-height: calc(100vh - 24px); overflow: auto; background: #ffffff;
   color: #1f2328; border: 1px solid #c9d1d9; border-radius: 10px;
@@ -456,7 +479,7 @@ a { color: #0550ae; }
   // ---------------------------------------------------------------------------------------------
   // Rendering state.
 
-  const rendered = { badges: [], panel: null, panelShadow: null, openFor: null, key: null };
+  const rendered = { badges: [], panel: null, panelShadow: null, openFor: null, key: null, restores: 0 };
 
   function highlightsSupported() {
     return typeof Highlight === "function" && typeof CSS !== "undefined" && CSS.highlights != null;
@@ -494,19 +517,33 @@ a { color: #0550ae; }
   // ---------------------------------------------------------------------------------------------
   // Badge.
 
+  /**
+   * A `candor-*` host element with a closed shadow root. A page that defined `name` as its own
+   * custom element (whose constructor attaches a shadow root or throws) cannot pre-empt us: the
+   * host is then `name-<random>`, a name the page cannot know in advance. Null when both fail.
+   */
+  function shadowHost(name) {
+    for (const tag of [name, `${name}-${randomSuffix()}`]) {
+      try {
+        const host = document.createElement(tag);
+        if (host.localName !== tag) continue;
+        return { host, shadow: host.attachShadow({ mode: "closed" }) };
+      } catch {
+        // pre-empted: try the unpredictable name
+      }
+    }
+    return null;
+  }
+
   function makeBadge(candidate, report, fixedIndex) {
     const level = oneOf(candidate.level, LEVELS, "none");
     const findings = arr(candidate.findings);
     const count = findings.length;
-    const host = document.createElement("candor-badge");
+    const made = shadowHost("candor-badge");
+    if (!made) return null;
+    const { host, shadow } = made;
     host.setAttribute("data-level", level);
     host.setAttribute("data-count", String(count));
-    let shadow;
-    try {
-      shadow = host.attachShadow({ mode: "closed" });
-    } catch {
-      return null; // the page pre-empted our host element; skip rather than fight it
-    }
     styleShadow(shadow, badgeSheet, BADGE_CSS);
     const label =
       level === "none" && count === 0
@@ -694,15 +731,11 @@ a { color: #0550ae; }
 
   function ensurePanelHost() {
     if (rendered.panel) return true;
-    const host = document.createElement("candor-panel");
+    const made = shadowHost("candor-panel");
+    if (!made) return false;
+    const { host, shadow } = made;
     host.setAttribute("data-open", "false");
     host.hidden = true;
-    let shadow;
-    try {
-      shadow = host.attachShadow({ mode: "closed" });
-    } catch {
-      return false;
-    }
     styleShadow(shadow, panelSheet, PANEL_CSS);
     (document.body ?? document.documentElement).append(host);
     rendered.panel = host;
@@ -767,6 +800,19 @@ a { color: #0550ae; }
       setState("done");
       return;
     }
+    if (key === rendered.key && rendered.badges.some((b) => !b.host.isConnected)) {
+      // Same report, but the page removed a badge. Put it back a few times; a page that keeps
+      // removing it wins, and the state says the UI is blocked rather than looping forever.
+      rendered.restores += 1;
+      if (rendered.restores > MAX_RESTORES) {
+        setState("done", { candorUi: "blocked" });
+        return;
+      }
+    } else if (key !== rendered.key) {
+      rendered.restores = 0;
+      delete root.dataset.candorUi;
+    }
+    const restores = rendered.restores;
     const reopen = rendered.openFor ? str(rendered.openFor.candidate.profile_id) || str(rendered.openFor.candidate.name) : null;
     clearRender();
     const kind = str(report?.page_kind) || "unknown";
@@ -839,6 +885,7 @@ a { color: #0550ae; }
       }
     }
     rendered.key = key;
+    rendered.restores = restores;
 
     setState("done", {
       candorPageKind: kind,
@@ -878,9 +925,34 @@ a { color: #0550ae; }
   let timer = 0;
   let firstPending = 0;
   let scans = 0;
+  let retries = 0; // consecutive failed deliveries of the current scan
+
+  /** False once the extension that injected us was updated, reloaded or removed. */
+  const runtimeAlive = () => {
+    try {
+      return api?.runtime?.id != null;
+    } catch {
+      return false;
+    }
+  };
+
+  /** Stops this instance when its extension is gone (an orphan); true when it did. */
+  function retireIfOrphaned() {
+    if (dead) return true;
+    if (runtimeAlive()) return false;
+    retire();
+    return true;
+  }
+
+  /**
+   * A failure of the messaging itself, not an answer from the engine: the worker was stopped
+   * while it held our request ("message port closed"), or had not started listening yet
+   * ("Receiving end does not exist"), or answered nothing.
+   */
+  const transient = (message) => /message (?:port|channel) closed|receiving end does not exist|no report from the background engine|could not establish connection/i.test(message);
 
   async function scanNow() {
-    if (dead) return;
+    if (retireIfOrphaned()) return;
     if (inFlight) {
       dirty = true;
       return;
@@ -893,6 +965,7 @@ a { color: #0550ae; }
       if (html === lastHtml && url === lastUrl) return; // nothing changed since the last scan
       setState("scanning");
       const response = await api.runtime.sendMessage({ type: "candor/scan", url, html, truncated });
+      retries = 0;
       if (response && response.ok === true && response.disabled === true) {
         // An administrator switched Candor off for this site (policy `disabledSites`): show
         // nothing, and say so only in the page state, never as an error.
@@ -909,6 +982,11 @@ a { color: #0550ae; }
       lastUrl = url;
       scans += 1;
       root.dataset.candorScans = String(scans);
+      // What was cut: the page beyond 8 Mi code units (here or in the background); the panel
+      // shows the report's N001 notice, this attribute lets support and tests see it.
+      const capped = truncated || arr(response.report.notices).some((n) => n?.code === "N001");
+      if (capped) root.dataset.candorCapped = "true";
+      else delete root.dataset.candorCapped;
       const memory = response.memory;
       root.dataset.candorMemory = oneOf(memory?.state, ["on", "off", "error"], "off");
       if (str(memory?.error)) root.dataset.candorMemoryError = str(memory.error).slice(0, 300);
@@ -916,9 +994,23 @@ a { color: #0550ae; }
       render(response.report);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      setState("error", { candorError: message.slice(0, 300) });
-      if (/context invalidated/i.test(message)) shutdown(); // the extension was reloaded or removed
-      else console.warn("Candor:", message);
+      if (/context invalidated/i.test(message) || !runtimeAlive()) {
+        retire(); // the extension was reloaded or removed
+      } else if (transient(message) && retries < MAX_RETRIES) {
+        // Stay "scanning"; a mutation meanwhile replaces this timer with a normal debounce.
+        const wait = RETRY_BASE_MS * 2 ** retries;
+        retries += 1;
+        root.dataset.candorRetries = String(Number(root.dataset.candorRetries ?? 0) + 1);
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          timer = 0;
+          scanNow();
+        }, wait);
+      } else {
+        retries = 0;
+        setState("error", { candorError: message.slice(0, 300) });
+        console.warn("Candor:", message);
+      }
     } finally {
       inFlight = false;
       if (dirty && !dead) schedule();
@@ -938,11 +1030,16 @@ a { color: #0550ae; }
     }, wait);
   }
 
+  const showing = (host) => host === rendered.panel || rendered.badges.some((b) => b.host === host);
+
   function relevant(records) {
     for (const r of records) {
       if (insideOurs(r.target)) continue;
       if (document.head != null && document.head.contains(r.target)) continue; // analytics, titles
       if (r.type === "childList") {
+        // A badge or panel we still show was taken out by someone else (the page): re-scan, and
+        // render() puts it back, a bounded number of times.
+        for (const n of r.removedNodes) if (isOurs(n) && showing(n)) return true;
         const nodes = [...r.addedNodes, ...r.removedNodes];
         if (nodes.length > 0 && nodes.every(isOurs)) continue; // our own badges coming and going
       }
@@ -952,20 +1049,36 @@ a { color: #0550ae; }
   }
 
   const observer = new MutationObserver((records) => {
+    if (retireIfOrphaned()) return;
     if (location.href !== lastUrl || relevant(records)) schedule();
   });
 
   const onNavigation = () => {
+    if (retireIfOrphaned()) return;
     if (location.href !== lastUrl) schedule();
   };
 
-  function shutdown() {
+  const onOrphanCheck = () => retireIfOrphaned();
+
+  /**
+   * Stops for good: observers, timers and listeners off, and our badges, panel and highlights
+   * removed (a newer instance draws its own). The data-candor-* state is left for the next one.
+   */
+  function retire() {
+    if (dead) return;
     dead = true;
     observer.disconnect();
     clearTimeout(timer);
     removeEventListener("popstate", onNavigation);
     removeEventListener("hashchange", onNavigation);
     globalThis.navigation?.removeEventListener?.("currententrychange", onNavigation);
+    document.removeEventListener("candor-orphan-check", onOrphanCheck);
+    try {
+      clearRender();
+    } catch {
+      // best effort: a page may have moved our hosts around
+    }
+    if (globalThis.__candorContent === instance) delete globalThis.__candorContent;
   }
 
   observer.observe(document, { childList: true, subtree: true, characterData: true });
@@ -974,13 +1087,19 @@ a { color: #0550ae; }
   // history.pushState from the page's own world cannot be patched from this isolated world, but
   // the Navigation API reports it (Chromium); elsewhere the DOM mutations that follow it do.
   globalThis.navigation?.addEventListener?.("currententrychange", onNavigation);
+  document.addEventListener("candor-orphan-check", onOrphanCheck);
 
-  globalThis.__candorContent = {
+  const instance = {
     rescan() {
       lastHtml = null;
       schedule();
     },
+    alive: () => !dead && runtimeAlive(),
+    retire,
   };
+  globalThis.__candorContent = instance;
+  // Which instance drew the page (a re-injected one after an update is a new instance).
+  root.dataset.candorInstance = randomSuffix();
 
   scanNow();
 })();
