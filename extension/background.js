@@ -29,7 +29,8 @@ import init, { Scanner, checkPackUpdate, lintPack, publicKeyId } from "./pkg/can
 import { createPackRegistry } from "./packs.js";
 import { loadPolicy } from "./policy.js";
 import { candidateIdentity, createTabReports } from "./tab-reports.js";
-import { createPersonaStore } from "./persona-store.js";
+import { bareUrl, createPersonaStore } from "./persona-store.js";
+import { createVerificationStore, validate as verification } from "./verification-store.js";
 import { createSettingsStore, hostCovered, invalidSettingsObject } from "./settings.js";
 import { loadStrings } from "./i18n.js";
 import { exportDocument as settingsDocument, planImport } from "./settings-transfer.js";
@@ -55,6 +56,13 @@ const PACKS_REMOVE = "candor/packs/remove";
 const KEYS_ADD = "candor/packs/keys/add";
 const KEYS_REMOVE = "candor/packs/keys/remove";
 const TAB_REPORT = "candor/tab/report";
+/** The verification log (verification-store.js has the contract). */
+const VERIFY_SAVE = "candor/verification/save";
+const VERIFY_FOR = "candor/verification/for";
+const VERIFY_HISTORY = "candor/verification/history";
+const VERIFY_LIST = "candor/verification/list";
+const VERIFY_EXPORT = "candor/verification/export";
+const VERIFY_WIPE = "candor/verification/wipe";
 const TAB_SCAN = "candor/tab/scan";
 /** Broadcast to extension pages (popup, side panel) when a tab's entry changed: {type, tabId}. */
 const TAB_UPDATED = "candor/tab/updated";
@@ -75,6 +83,10 @@ let wasmReady = null;
 let booted = null;
 
 const store = createPersonaStore(api.storage.local, { onChanged: api.storage.onChanged });
+/** The recruiter's camera-verification records; on a full storage, persona memory makes room. */
+const verifications = createVerificationStore(api.storage.local, { makeRoom: (bytes) => store.evictOldest(bytes) });
+// Retention is applied whenever the worker starts (and on each save).
+verifications.prune().catch((err) => console.warn("Candor: cannot prune the verification log:", errorMessage(err)));
 /** What the scanner holds: the store generation it was given, "off", or null (nothing yet). */
 let engineMemory = null;
 /** The scanner `engineMemory` describes: a new engine (packs changed) starts without memory. */
@@ -398,11 +410,21 @@ async function scan(msg) {
   }
   // Before the fingerprints go: the verification-log identity of each candidate (tab-reports.js).
   const identities = (Array.isArray(report.candidates) ? report.candidates : []).map((c) => candidateIdentity(report, c, msg.url));
+  // Each candidate's latest verification record, and the identity the content script saves under
+  // (without the hashed identifiers: the background adds them from persona memory on save).
+  let latest;
+  try {
+    latest = await verifications.latestFor(identities);
+  } catch (err) {
+    console.warn("Candor: cannot read the verification log:", errorMessage(err));
+    latest = identities.map(() => null);
+  }
+  const verificationSubjects = identities.map(({ site, key, profile_id }) => (profile_id ? { site, key, profile_id } : { site, key }));
   // The fingerprints stay in the background: the page's renderer has no use for them.
   for (const c of Array.isArray(report.candidates) ? report.candidates : []) if (c) delete c.persona;
   if (notice !== null) addNotice(report, MEMORY_NOTICE, notice);
   const state = notice !== null ? "error" : memory.on ? "on" : "off";
-  return { report, memory: notice !== null ? { state, error: notice } : { state }, identities };
+  return { report, memory: notice !== null ? { state, error: notice } : { state }, identities, verifications: latest, verificationSubjects };
 }
 
 // Per-tab reports for the popup and the side panel (tab-reports.js).
@@ -437,6 +459,22 @@ async function scanTab(msg) {
   return {};
 }
 
+/**
+ * `candor/verification/save`: the record goes under the candidate's identity; a content script
+ * cannot see the persona fingerprints, so the background adds the hashed identifiers persona
+ * memory holds for that key (this is what lets the same persona be recognised on another site).
+ */
+async function saveVerification(msg) {
+  const candidate = { ...msg.candidate };
+  const remembered = await store.identifiersOf(candidate.key).catch(() => []);
+  const ids = [...new Set([...(candidate.identifiers ?? []), ...remembered])].slice(0, 64);
+  if (ids.length > 0) candidate.identifiers = ids;
+  if (candidate.url) candidate.url = bareUrl(candidate.url) ?? candidate.url;
+  const result = await verifications.save({ ...msg, candidate });
+  if (!result.ok) throw new Error(result.error);
+  return { record: result.record };
+}
+
 /** The options page's view of the packs, keys and policy. */
 const packState = async () => ({ state: await registry.view() });
 
@@ -457,6 +495,33 @@ const HANDLERS = {
     run: async (msg) => ({ entry: await tabReports.get(msg.tabId) }),
   },
   [TAB_SCAN]: { allowed: fromExtensionPage, invalid: fields({ tabId: tabIdValue }), run: scanTab },
+  [VERIFY_SAVE]: {
+    allowed: fromOwnScriptOrPage,
+    invalid: fields({ candidate: verification.candidate, outcome: verification.outcome, steps: verification.steps, "note?": verification.note }),
+    run: saveVerification,
+  },
+  [VERIFY_FOR]: {
+    allowed: fromOwnScriptOrPage,
+    invalid: fields({ candidates: verification.candidates }),
+    run: async (msg) => ({ records: await verifications.latestFor(msg.candidates) }),
+  },
+  [VERIFY_HISTORY]: {
+    allowed: fromOwnScriptOrPage,
+    invalid: fields({ candidate: (v) => verification.candidates([v]) }),
+    run: async (msg) => {
+      const candidate = { ...msg.candidate };
+      const remembered = await store.identifiersOf(candidate.key).catch(() => []);
+      if (remembered.length > 0) candidate.identifiers = [...new Set([...(candidate.identifiers ?? []), ...remembered])];
+      return { records: await verifications.historyFor(candidate) };
+    },
+  },
+  [VERIFY_LIST]: { allowed: fromExtensionPage, invalid: invalidBare, run: async () => ({ records: await verifications.list() }) },
+  [VERIFY_EXPORT]: {
+    allowed: fromExtensionPage,
+    invalid: fields({ format: verification.format }),
+    run: (msg) => verifications.exportFile(msg.format),
+  },
+  [VERIFY_WIPE]: { allowed: fromExtensionPage, invalid: invalidBare, run: async () => (await verifications.wipe(), {}) },
   [PERSONA_STATS]: { allowed: fromExtensionPage, invalid: invalidBare, run: async () => (await boot(), { stats: await store.stats() }) },
   [PERSONA_EXPORT]: { allowed: fromExtensionPage, invalid: invalidBare, run: async () => (await boot(), { document: await store.exportDocument() }) },
   [PACKS_STATE]: { allowed: fromExtensionPage, invalid: invalidBare, run: async () => (await boot(), packState()) },

@@ -12,6 +12,8 @@
 //       share an identifier (the install-keyed hashes of e-mails, phones, handles and photo
 //       addresses from persona memory — never raw PII): that is how the same persona is
 //       recognised on another site.
+//   candor/verification/history {candidate: {site, key, profile_id?, identifiers?}} → {records} newest first
+//       every record that matches the candidate (the panel's history; same matching as `for`).
 //   candor/verification/list   {} → {records} newest first              (extension pages only)
 //   candor/verification/export {format: "csv"|"json"} → {text, filename, mime} (extension pages only)
 //   candor/verification/wipe   {} → {ok}                                (extension pages only)
@@ -276,6 +278,10 @@ export function createVerificationStore(area, { clock = () => Date.now(), makeRo
         const all = newestFirst((await read()).records);
         return candidates.map((c) => all.find((r) => matches(r, c)) ?? null);
       }),
+
+    /** Every record about `candidate`, newest first (at most `max`). */
+    historyFor: (candidate, max = 100) =>
+      enqueue(async () => newestFirst((await read()).records).filter((r) => matches(r, candidate)).slice(0, max)),
 
     /** All records, newest first. */
     list: () => enqueue(async () => newestFirst((await read()).records)),
