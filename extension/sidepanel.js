@@ -113,9 +113,11 @@ function renderPage() {
   // Keep what was typed and where the focus was across a re-render.
   const kept = captureForms();
   const focusId = document.activeElement?.id || null;
+  const open = openSources();
   $("notices").replaceChildren(...(report ? renderNotices(report) : []));
-  $("candidates").replaceChildren(...(report ? arr(report.candidates).map((c, i) => renderCandidate(report, c, i)) : []));
   $("prompt").replaceChildren(...(report ? renderPrompt(report) : []));
+  $("candidates").replaceChildren(...(report ? arr(report.candidates).map((c, i) => renderCandidate(report, c, i)) : []));
+  for (const id of open) document.getElementById(id)?.querySelector("details.sources")?.setAttribute("open", "");
   restoreForms(kept);
   if (focusId && document.activeElement === document.body) document.getElementById(focusId)?.focus();
 }
@@ -159,7 +161,7 @@ function renderFinding(f, id) {
   const severity = levelOf(f.severity);
   const evidence = arr(f.evidence).filter((e) => str(e?.text));
   const sources = arr(f.sources).filter((s) => s && (str(s.title) || str(s.id)));
-  return h("li", { class: "finding", "data-rule": str(f.rule) },
+  return h("li", { class: "finding", id, "data-rule": str(f.rule) },
     h("h4", { id: `${id}-title` }, str(f.title) || str(f.rule)),
     h("p", { class: "severity" }, t("severityLabel", t(SEVERITY_KEYS[severity] ?? "levelLow"))),
     str(f.explain) ? h("p", {}, f.explain) : null,
@@ -169,7 +171,8 @@ function renderFinding(f, id) {
         h("ul", {}, evidence.map((e) => h("li", {}, h("q", {}, e.text), str(e.field) ? h("span", { class: "field" }, ` (${e.field})`) : null))))
       : null,
     sources.length
-      ? h("div", { class: "sources" }, h("p", {}, t("sourcesLabel", sources.length)), h("ul", {}, sources.map(renderSource)))
+      // Collapsed: a finding often cites four long titles, which would bury the next finding.
+      ? h("details", { class: "sources" }, h("summary", {}, t("sourcesLabel", sources.length)), h("ul", {}, sources.map(renderSource)))
       : null);
 }
 
@@ -281,6 +284,11 @@ function renderHistoryTab() {
   const shown = query ? records.filter((r) => str(r?.name).toLocaleLowerCase().includes(query)) : records;
   $("history-list").replaceChildren(...shown.map((r) => recordItem(r, { withName: true })));
   $("history-count").textContent = records.length === 0 ? t("sideNoRecordsAtAll") : t("sideHistoryCount", shown.length, records.length);
+}
+
+/** The findings whose source list the user opened (ids of their items). */
+function openSources() {
+  return [...document.querySelectorAll("details.sources[open]")].map((d) => d.closest("li.finding")?.id).filter(Boolean);
 }
 
 /** The state of every form, by candidate key. */
