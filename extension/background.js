@@ -440,8 +440,10 @@ const tabReports = createTabReports({
 async function scanForTab(msg, sender) {
   const { identities, ...answer } = await scan(msg);
   const tabId = sender.tab?.id;
-  // Only the tab's top frame speaks for the tab (a frame's report would replace the page's).
-  if (Number.isInteger(tabId) && (sender.frameId ?? 0) === 0) {
+  // Only the tab's top frame speaks for the tab (a frame's report would replace the page's), and
+  // only an answer with a report (or "off here") changes what the tab shows.
+  const settled = answer.disabled === true || (answer.report !== null && typeof answer.report === "object");
+  if (Number.isInteger(tabId) && (sender.frameId ?? 0) === 0 && settled) {
     const scannedAt = new Date().toISOString();
     const entry = answer.disabled === true
       ? { url: msg.url, report: null, disabled: true, scanned_at: scannedAt }
