@@ -118,6 +118,11 @@ describe("verification store", () => {
 
     const list = await store.list();
     assert.deepEqual(list.map((r) => r.outcome), ["verified", "rescheduled"], "newest first");
+
+    await store.save(saveMsg({ site: "lever", key: "lever:7", profile_id: "7" }, "refused"));
+    const history = await store.historyFor({ site: "greenhouse", key: "greenhouse:9", identifiers: [ID_A] });
+    assert.deepEqual(history.map((r) => r.outcome), ["verified", "rescheduled"], "the persona's records only, newest first");
+    assert.equal((await store.historyFor({ site: "lever", key: "lever:7" })).length, 1);
   });
 
   it("exports CSV (RFC 4180, formula-safe) and JSON", async () => {
