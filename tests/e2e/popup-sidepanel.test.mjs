@@ -403,6 +403,30 @@ describe("side panel", () => {
   });
 });
 
+describe("interface language", () => {
+  it("popup and side panel follow settings.uiLanguage while open", async () => {
+    const { page } = await openFixture(fixture("upwork", "profile-risky"));
+    const panel = await openView("sidepanel.html", page.tabId, "scanned");
+    const popup = await openView("popup.html", page.tabId, "scanned");
+    const setLanguage = (lang) => browser.worker.evaluate(async (l) => {
+      const { settings } = await chrome.storage.local.get("settings");
+      await chrome.storage.local.set({ settings: { ...settings, uiLanguage: l } });
+    }, lang);
+    await setLanguage("de");
+    await panel.waitForFunction(() => document.getElementById("tab-history").textContent === "Verlauf");
+    assert.equal(await panel.evaluate(() => document.documentElement.lang), "de");
+    await panel.waitForFunction(() => document.querySelector("form.verify h3")?.textContent === "Kameraprüfung festhalten");
+    await popup.waitForFunction(() => document.getElementById("scan").textContent === "Diese Seite prüfen");
+    assert.equal(await text(popup, "#kind"), "Kandidatenprofil");
+    await setLanguage("en");
+    await panel.waitForFunction(() => document.getElementById("tab-history").textContent === "History");
+    await popup.waitForFunction(() => document.getElementById("kind").textContent === "Candidate profile");
+    await popup.close();
+    await panel.close();
+    await page.close();
+  });
+});
+
 describe("hostile report text", () => {
   it("script payloads in profile fields appear as text in the popup and the side panel", async () => {
     const fx = fixture("upwork", "profile-xss");
