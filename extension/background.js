@@ -180,9 +180,45 @@ function invalidScan(msg) {
     return "url is not a valid URL";
   }
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") return "url must be http(s)";
-  if (typeof msg.html !== "string") return "html must be a string";
+  if ("token" in msg && !(typeof msg.token === "string" && msg.token.length > 0 && msg.token.length <= 64)) return "token must be a short string";
+  if (typeof msg.html !== "string") {
+    // A re-scan that carries only the changed middle of the page (content.js `sendScan`).
+    if (typeof msg.base !== "string" || msg.base.length > 64) return "html must be a string";
+    if (!Number.isInteger(msg.at) || msg.at < 0 || !Number.isInteger(msg.remove) || msg.remove < 0) return "at and remove must be non-negative integers";
+    if (typeof msg.insert !== "string") return "insert must be a string";
+  }
   if ("truncated" in msg && typeof msg.truncated !== "boolean") return "truncated must be a boolean";
   return null;
+}
+
+/**
+ * The last page each content script sent, with the token it named it by, so that its next scan
+ * request can carry only what changed (`{base, at, remove, insert}` instead of `html`). Lost
+ * when the worker stops; the content script then gets `resend: true` and sends the whole page.
+ */
+const lastPages = new Map();
+const MAX_LAST_PAGES = 8;
+const MAX_LAST_PAGE = 2 * 1024 * 1024; // UTF-16 code units; bigger pages are always sent whole
+
+const pageKey = (sender) => sender.documentId ?? `${sender.tab?.id}:${sender.frameId ?? 0}`;
+
+/** The scan request with its whole page (rebuilt from a delta), or null when its base is unknown. */
+function wholePage(msg, sender) {
+  const key = pageKey(sender);
+  let html = msg.html;
+  if (typeof html !== "string") {
+    const base = lastPages.get(key);
+    if (!base || base.token !== msg.base || msg.at + msg.remove > base.html.length) return null;
+    html = base.html.slice(0, msg.at) + msg.insert + base.html.slice(msg.at + msg.remove);
+  }
+  lastPages.delete(key);
+  if (typeof msg.token === "string" && html.length <= MAX_LAST_PAGE) {
+    lastPages.set(key, { token: msg.token, html });
+    while (lastPages.size > MAX_LAST_PAGES) lastPages.delete(lastPages.keys().next().value);
+  }
+  const whole = { type: msg.type, url: msg.url, html };
+  if (typeof msg.truncated === "boolean") whole.truncated = msg.truncated;
+  return whole;
 }
 
 /** Runtime guard for messages that carry nothing but their type. */
@@ -490,7 +526,14 @@ async function packAction(action) {
 
 /** The messages this background answers: who may send each, its guard, and what it does. */
 const HANDLERS = {
-  [SCAN]: { allowed: fromOwnContentScript, invalid: invalidScan, run: scanForTab },
+  [SCAN]: {
+    allowed: fromOwnContentScript,
+    invalid: invalidScan,
+    run: async (msg, sender) => {
+      const whole = wholePage(msg, sender);
+      return whole === null ? { resend: true, report: null } : scanForTab(whole, sender);
+    },
+  },
   [TAB_REPORT]: {
     allowed: fromExtensionPage,
     invalid: fields({ tabId: tabIdValue }),

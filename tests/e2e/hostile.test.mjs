@@ -9,9 +9,11 @@
 // Figures (long tasks, scan times, rounds) are printed with `# hostile:` for docs/reliability.md.
 
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { launch, personaMemoryOff } from "./harness.mjs";
-import { startServer } from "./server.mjs";
+import { ROOT, startServer } from "./server.mjs";
 
 let server;
 let browser;
@@ -111,7 +113,20 @@ const PAGES = {
   mutating: "https://www.upwork.com/freelancers/~01hostilemutate",
   attack: "https://www.upwork.com/freelancers/~01hostileattack",
   regex: "https://www.upwork.com/freelancers/~01hostileregex",
+  serial: "https://www.upwork.com/freelancers/~01hostileserial",
 };
+
+/**
+ * content.js's incremental serialiser, taken from the shipped source (between `const
+ * SPLIT_ELEMENTS` and `function serialise()`), to compare with the browser's own outerHTML.
+ */
+function serialiserSource() {
+  const src = readFileSync(join(ROOT, "extension", "content.js"), "utf8");
+  const start = src.indexOf("  const SPLIT_ELEMENTS");
+  const end = src.indexOf("  function serialise() {");
+  assert.ok(start > 0 && end > start, "serialiser not found in content.js");
+  return src.slice(start, end);
+}
 
 function serve(url, body, headers = {}) {
   const u = new URL(url);
@@ -389,6 +404,42 @@ describe("hostile pages", () => {
     assert.equal(later, blockedAt, "no endless restore loop");
     const pwned = await page.evaluate(() => document.documentElement.getAttribute("data-pwned"));
     assert.equal(pwned, null);
+    await page.close();
+  });
+
+  it("the content script's cached serialisation equals outerHTML, before and after mutations", async () => {
+    const rows = Array.from({ length: 600 }, (_, i) => `<li data-i="${i}" title="a &amp; b &quot;c&quot; \u00a0">${esc(PAYLOAD)} <b>${i}</b><!-- c${i} --></li>`).join("");
+    serve(PAGES.serial, plainProfile(`<ul id="rows">${rows}</ul><svg viewBox="0 0 1 1"><foreignObject><p>x</p></foreignObject></svg><template><p>t</p></template><textarea>&lt;b&gt;</textarea>`));
+    const page = await browser.context.newPage();
+    await page.goto(PAGES.serial, { waitUntil: "load" });
+    await settled(page);
+    const result = await page.evaluate(`(async () => {
+      ${serialiserSource()}
+      const observer = new MutationObserver((records) => { for (const r of records) invalidate(r.target); });
+      observer.observe(document, { childList: true, subtree: true, characterData: true, attributes: true });
+      const check = (label) => {
+        const ours = serialiseElement(document.documentElement);
+        const theirs = document.documentElement.outerHTML;
+        if (ours === theirs) return null;
+        let i = 0;
+        while (ours[i] === theirs[i]) i++;
+        return label + " differs at " + i + ": " + JSON.stringify(ours.slice(i - 40, i + 40)) + " vs " + JSON.stringify(theirs.slice(i - 40, i + 40));
+      };
+      const problems = [check("first")];
+      const rows = document.getElementById("rows");
+      rows.children[10].setAttribute("data-x", '1 < 2 & "3"');
+      rows.children[20].firstChild.data = "changed \uD800 text & <tags>";
+      rows.append(Object.assign(document.createElement("li"), { textContent: "new row" }));
+      rows.children[30].remove();
+      document.getElementById("ticker").textContent = "tick";
+      await Promise.resolve();
+      await new Promise((r) => setTimeout(r, 0));
+      problems.push(check("after mutations"));
+      observer.disconnect();
+      return { problems: problems.filter(Boolean), elements: document.getElementsByTagName("*").length };
+    })()`);
+    assert.ok(result.elements > 600, `the page exercises the split path (${result.elements} elements)`);
+    assert.deepEqual(result.problems, []);
     await page.close();
   });
 
