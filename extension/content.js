@@ -943,7 +943,9 @@ input:focus-visible, textarea:focus-visible, .save:focus-visible { outline: 3px 
   function recordForm(entry, steps) {
     const subject = subjectOf(entry);
     const draft = drafts.get(subject.key) ?? { done: [], outcome: null, note: "" };
-    const form = h("form", { class: "record", "aria-labelledby": "candor-record-title", novalidate: true });
+    // A group, not a <form>: page markup must never become a form in our UI (tests forbid it),
+    // and Save is an ordinary button, so nothing here can submit or navigate.
+    const form = h("div", { class: "record", role: "group", "aria-labelledby": "candor-record-title" });
     if (steps.length) {
       const checks = steps.map((text, i) => {
         const box = h("input", { type: "checkbox", name: "step" });
@@ -976,7 +978,7 @@ input:focus-visible, textarea:focus-visible, .save:focus-visible { outline: 3px 
       draft.note = note.value;
       drafts.set(subject.key, draft);
     });
-    const save = h("button", { type: "submit", class: "save" }, t("verifySave"));
+    const save = h("button", { type: "button", class: "save" }, t("verifySave"));
     const result = h("p", { class: "result", role: "status", "aria-live": "polite" });
     const error = h("p", { class: "error", role: "alert" });
     form.append(h("label", { class: "note-label", for: "candor-note" }, t("verifyNoteLabel")), note,
@@ -986,7 +988,7 @@ input:focus-visible, textarea:focus-visible, .save:focus-visible { outline: 3px 
     showHistory(entry, history);
 
     let saving = false;
-    form.addEventListener("submit", async (event) => {
+    save.addEventListener("click", async (event) => {
       event.preventDefault();
       if (saving) return;
       error.textContent = "";

@@ -292,6 +292,7 @@ describe("verification log and in-page UI in Chromium", () => {
     const steps = ax.filter((n) => n.role === "checkbox");
     assert.ok(steps.length >= 5, `the verification script as a checklist (${steps.length})`);
     assert.ok(steps.every((s) => s.name.length > 10), "each checkbox is named by its step");
+    assert.ok(ax.some((n) => n.role === "group" && n.name === "Record the outcome"), "the record form is a named group");
     assert.ok(ax.some((n) => n.role === "radiogroup" && n.name === "Outcome"));
     assert.deepEqual(ax.filter((n) => n.role === "radio").map((n) => n.name),
       ["Verified on camera", "Refused the camera", "Rescheduled", "Not yet"]);
@@ -477,7 +478,7 @@ describe("verification log and in-page UI in Chromium", () => {
     assert.match(alertText, /Not saved: storage full: .*quota.*What you entered is kept/i);
     assert.equal(ax.find((n) => n.role === "radio" && n.name === "Rescheduled")?.checked, "true", "the outcome is kept");
     assert.equal(ax.find((n) => n.role === "textbox")?.value, note, "the note is kept");
-    await shot(page, "verification-form-error.png", await boxOf(page, (n) => n.localName === "form"));
+    await shot(page, "verification-form-error.png", await boxOf(page, (n, a) => a.class === "record"));
     assert.deepEqual(await records(), [], "nothing half-saved");
 
     await local(() => chrome.storage.local.remove("zz-test-filler"));
@@ -521,7 +522,7 @@ describe("verification log and in-page UI in Chromium", () => {
     assert.equal(light["background-color"], "rgb(255, 255, 255)");
     assert.equal(light["animation-name"], "candor-in");
     await shot(page, "panel.png", await boxOf(page, panelPred));
-    await shot(page, "verification-form.png", await boxOf(page, (n, a) => n.localName === "form" && a.class === "record"));
+    await shot(page, "verification-form.png", await boxOf(page, (n, a) => a.class === "record"));
 
     await page.emulateMedia({ colorScheme: "dark", reducedMotion: "reduce" });
     const dark = await computed(page, panelPred, ["background-color", "color", "animation-name"]);
