@@ -237,13 +237,10 @@ async function save(form, identity, steps, id) {
     form.reset();
     await loadRecords();
     renderHistories();
-    status.textContent = text;
-    announce(text);
+    status.textContent = text; // role=status: read out once, next to the form it is about
   } catch (err) {
     // The form keeps everything entered, so nothing is lost; the reason is shown and read out.
-    const text = t("sideSaveFailed", message(err));
-    status.textContent = text;
-    announce(text);
+    status.textContent = t("sideSaveFailed", message(err));
   } finally {
     button.disabled = false;
   }
