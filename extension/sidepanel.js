@@ -16,7 +16,7 @@
 
 import { matches } from "./verification-store.js";
 import {
-  api, activeTab, arr, h, kindWord, levelOf, levelView, send, str, tabById, tabIdOverride, topLevel, useStrings, webHost, webLink,
+  api, activeTab, arr, h, kindWord, levelOf, levelView, pageText, send, str, tabById, tabIdOverride, topLevel, useStrings, webHost, webLink,
 } from "./tab-ui.js";
 
 const $ = (id) => document.getElementById(id);
@@ -142,7 +142,7 @@ function renderPrompt(report) {
 function renderCandidate(report, c, i) {
   const id = `c${i}`;
   const findings = arr(c.findings);
-  const name = str(c.name) || t("sideUnnamed");
+  const name = pageText(c.name) || t("sideUnnamed");
   const identity = identityOf(report, i);
   return h("article", { class: "candidate", id, "data-key": identity.key, "aria-labelledby": `${id}-name` },
     h("h2", { id: `${id}-name` }, name),
@@ -168,7 +168,7 @@ function renderFinding(f, id) {
     str(f.advice) ? h("p", {}, h("strong", {}, t("adviceLabel")), " ", f.advice) : null,
     evidence.length
       ? h("div", { class: "evidence" }, h("p", {}, t("evidenceLabel")),
-        h("ul", {}, evidence.map((e) => h("li", {}, h("q", {}, e.text), str(e.field) ? h("span", { class: "field" }, ` (${e.field})`) : null))))
+        h("ul", {}, evidence.map((e) => h("li", {}, h("q", {}, pageText(e.text)), str(e.field) ? h("span", { class: "field" }, ` (${e.field})`) : null))))
       : null,
     sources.length
       // Collapsed: a finding often cites four long titles, which would bury the next finding.
@@ -251,12 +251,12 @@ function recordItem(r, { withName }) {
   const doneCount = steps.filter((s) => s?.done === true).length;
   return h("li", { class: "record", "data-outcome": str(r.outcome) },
     h("p", { class: "record-head" },
-      withName ? h("strong", {}, str(r.name) || t("sideUnnamed"), " · ") : null,
+      withName ? h("strong", {}, pageText(r.name) || t("sideUnnamed"), " · ") : null,
       h("span", { class: "outcome-word" }, t(outcomeKey.get(r.outcome) ?? "sideOutcomeNotYet")),
       " · ", h("time", { datetime: str(r.recorded_at) }, when(r.recorded_at))),
     withName && str(r.site) ? h("p", { class: "note" }, r.site) : null,
     steps.length ? h("p", { class: "note" }, t("sideStepsDone", doneCount, steps.length)) : null,
-    str(r.note) ? h("p", { class: "record-note" }, r.note) : null);
+    str(r.note) ? h("p", { class: "record-note" }, pageText(r.note)) : null);
 }
 
 function renderCandidateHistory(identity, id) {
@@ -278,7 +278,7 @@ function renderHistories() {
 
 function renderHistoryTab() {
   const query = $("history-search").value.trim().toLocaleLowerCase();
-  const shown = query ? records.filter((r) => str(r?.name).toLocaleLowerCase().includes(query)) : records;
+  const shown = query ? records.filter((r) => pageText(r?.name).toLocaleLowerCase().includes(query)) : records;
   $("history-list").replaceChildren(...shown.map((r) => recordItem(r, { withName: true })));
   $("history-count").textContent = records.length === 0 ? t("sideNoRecordsAtAll") : t("sideHistoryCount", shown.length, records.length);
 }

@@ -68,6 +68,11 @@ export function h(tag, attrs, ...children) {
 }
 
 export const str = (v) => (typeof v === "string" ? v : "");
+
+/** Bidi controls (as content.js drops them): an RLO in a page's text would reverse our own text. */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** Text that came from a page (names, evidence, notes) as the popup and side panel show it. */
+export const pageText = (v) => str(v).replace(BIDI_CONTROLS, "");
 export const arr = (v) => (Array.isArray(v) ? v : []);
 export const levelOf = (v) => (LEVELS.includes(v) ? v : "none");
 const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -10,6 +10,7 @@
 // badges (light-DOM <candor-badge data-level data-outcome>) and the stored verification log.
 
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { launch, personaMemoryOff } from "./harness.mjs";
 import { loadFixtures, startServer } from "./server.mjs";
@@ -442,6 +443,21 @@ describe("hostile report text", () => {
     assert.equal(await popup.$$eval("img", (e) => e.length), 1, "the popup's own icon only");
     assert.deepEqual([...panel.dialogs, ...popup.dialogs, ...page.dialogs], []);
     await popup.close();
+    await panel.close();
+    await page.close();
+  });
+
+  it("bidi controls in a name are dropped (a right-to-left override would reverse Candor's own text)", async () => {
+    const fx = fixture("upwork", "profile-xss");
+    const path = "/freelancers/~01b1d1b1d1b1d1b1d1";
+    server.addRoute("www.upwork.com", path, readFileSync(fx.file, "utf8").replaceAll("Alex P.", "Alex\u202e P.\u2066"));
+    const page = await newTab();
+    await page.goto(`https://www.upwork.com${path}`, { waitUntil: "load" });
+    await scanned(page);
+    const panel = await openView("sidepanel.html", page.tabId, "scanned");
+    const name = await text(panel, "article.candidate h2");
+    assert.ok(name.startsWith("Alex P."), name);
+    assert.doesNotMatch(await panel.evaluate(() => document.body.textContent), /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
     await panel.close();
     await page.close();
   });
