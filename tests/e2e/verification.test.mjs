@@ -510,6 +510,29 @@ describe("verification log and in-page UI in Chromium", () => {
     await page.close();
   });
 
+  it("switching the interface language to German re-renders the badge and the panel", async () => {
+    const candidate = { site: "upwork", key: "upwork:01verify00000000a1", profile_id: "01verify00000000a1" };
+    assert.equal((await ask("candor/verification/save", { candidate, outcome: "verified", steps: [] })).ok, true);
+    const page = await visit(KEVIN.url);
+    const scans = Number(await page.evaluate(() => document.documentElement.dataset.candorScans));
+    assert.match(await shadowText(page, "candor-badge"), /MEDIUM|HIGH|Medium|High/i);
+    try {
+      const set = await ask("candor/settings/set", { settings: { uiLanguage: "de" } });
+      assert.equal(set.ok, true, set.error);
+      await scanned(page, scans + 1); // storage.onChanged(settings) → a re-scan in the new language
+      const badge = await shadowText(page, "candor-badge");
+      assert.match(badge, /✓ per Kamera verifiziert .+ · Ihnen/, badge);
+      await openPanel(page);
+      const ax = await axNodes(page);
+      for (const de of ["Ergebnis festhalten", "Eintrag speichern", "Notiz (optional)", "Per Kamera verifiziert"]) {
+        assert.ok(ax.some((n) => n.name === de), `German "${de}"`);
+      }
+    } finally {
+      assert.equal((await ask("candor/settings/set", { settings: { uiLanguage: "auto" } })).ok, true);
+      await page.close();
+    }
+  });
+
   it("dark mode and reduced motion: computed styles follow the media features; screenshots", async () => {
     const candidate = { site: "upwork", key: "upwork:01verify00000000a1", profile_id: "01verify00000000a1", name: "Kevin R." };
     const saved = await ask("candor/verification/save", { candidate, outcome: "verified", steps: [{ text: "Video mandatory", done: true }], note: "ID shown on camera." });
