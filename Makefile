@@ -20,8 +20,8 @@ RUST_SOURCES := $(shell find crate/src crate/packs -type f) crate/Cargo.toml Car
 EXT_SOURCES := $(shell find extension -type f 2>/dev/null) manifest.json tools/build-extension.mjs \
                tools/site-hosts.mjs $(wildcard crate/packs/sites/*.json)
 
-.PHONY: all build cli wasm extension demo docs test test-rust test-wasm test-e2e lint-firefox \
-        setup setup-rust setup-node setup-browser clean bench
+.PHONY: all build cli wasm extension demo docs test test-rust test-wasm test-e2e test-firefox lint-firefox \
+        setup setup-rust setup-node setup-browser setup-firefox clean bench
 
 all: build demo
 
@@ -52,6 +52,19 @@ setup-browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver minisign >/dev/null; \
 	fi
 
+# Debian's firefox-esr and geckodriver (from crates.io, exact version) for the Firefox end-to-end
+# tests (docs/firefox.md).
+GECKODRIVER_VERSION := 0.37.1
+setup-firefox:
+	@if ! command -v firefox-esr >/dev/null; then \
+	  echo "installing Debian firefox-esr"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr >/dev/null; \
+	fi
+	@if [ "$$(geckodriver --version 2>/dev/null | awk 'NR==1{print $$2}')" != "$(GECKODRIVER_VERSION)" ]; then \
+	  echo "installing geckodriver $(GECKODRIVER_VERSION) (takes a few minutes once)"; \
+	  cargo install geckodriver --version $(GECKODRIVER_VERSION) --locked --force; \
+	fi
+
 # ---------------------------------------------------------------------------- build
 
 cli: $(CLI)
@@ -78,8 +91,8 @@ demo: $(CLI)
 
 # ---------------------------------------------------------------------------- test
 
-test: setup setup-browser extension
-	$(MAKE) --no-print-directory test-rust test-wasm test-e2e lint-firefox
+test: setup setup-browser setup-firefox extension
+	$(MAKE) --no-print-directory test-rust test-wasm test-e2e test-firefox lint-firefox
 	@echo "make test: all suites passed"
 
 test-rust:
@@ -90,6 +103,11 @@ test-wasm: $(PKG)/candor_bg.wasm
 
 test-e2e: extension setup-browser
 	node --test --test-concurrency=1 tests/e2e/
+
+# The Firefox tests talk WebDriver BiDi over Node's WebSocket: global from Node 22, behind a flag in 20.
+NODE_WEBSOCKET_FLAG = $(shell node -e 'process.exit(typeof WebSocket === "function" ? 1 : 0)' && echo --experimental-websocket)
+test-firefox: extension setup-firefox
+	node $(NODE_WEBSOCKET_FLAG) --test --test-concurrency=1 tests/firefox/
 
 lint-firefox: extension
 	web-ext lint --source-dir dist/firefox --self-hosted --warnings-as-errors

@@ -20,21 +20,46 @@
 // data-candor-memory (persona memory: on|off|error) and, when the memory could not be read or
 // saved, data-candor-memory-error (the reason; the panel shows it as a note too). A memory
 // failure never fails the scan.
+// Reliability (docs/reliability.md): data-candor-capped (the page was cut at 8 Mi code units),
+// data-candor-retries (deliveries to a stopped worker retried), data-candor-ui="blocked" (the page
+// kept removing the badge), data-candor-instance (which script instance drew the page).
+//
+// Verification log (verification-store.js has the contract): the scan response carries each
+// candidate's latest record (shown on its badge, "✓ verified on camera 3 Dec · you") and the
+// identity to save under; the panel's verify box is a form (steps ticked, outcome, note) that
+// sends `candor/verification/save`. data-candor-verification is the last save's result
+// (saved|error); a failed save keeps what was entered and says why (role=alert).
 
 (() => {
   "use strict";
 
   // Injected twice (toolbar button on a page that already has us): re-scan instead of doubling up.
+  // An instance left behind by an extension update or reload (its runtime is gone) is told to
+  // stop and remove its UI, and this one takes over (background.js re-injects us on update).
   if (globalThis.__candorContent) {
-    globalThis.__candorContent.rescan();
-    return;
+    if (globalThis.__candorContent.alive?.()) {
+      globalThis.__candorContent.rescan();
+      return;
+    }
+    globalThis.__candorContent.retire?.();
   }
+  // Instances in other isolated worlds (Chrome gives the re-injected script a new one) cannot be
+  // reached through globals: this event asks them to check whether they are orphaned. It carries
+  // nothing and a page can send it too; a live instance ignores it.
+  document.dispatchEvent(new Event("candor-orphan-check"));
 
   const api = globalThis.browser ?? globalThis.chrome;
 
   const MAX_HTML = 8 * 1024 * 1024; // UTF-16 code units, same cap as the background
   const DEBOUNCE_MS = 300;
   const MAX_WAIT_MS = 2000; // a page that never stops mutating still gets re-scanned
+  // A scan whose message fails in transit (the service worker was stopped mid-scan, or is
+  // starting) is retried after 250 ms, 500 ms, 1 s, 2 s, 4 s; then the page shows the error.
+  const RETRY_BASE_MS = 250;
+  const MAX_RETRIES = 5;
+  // A page that keeps removing our badge gets it back this many times per report, then the
+  // badge stays away and <html data-candor-ui="blocked"> says so (docs/reliability.md).
+  const MAX_RESTORES = 3;
   const PREFIX = "candor-";
   const LEVELS = ["none", "low", "medium", "high", "critical"];
   const SEVERITIES = ["low", "medium", "high", "critical"];
@@ -77,12 +102,47 @@
     showOnPage: "Show",
     sourcesLabel: "Sources ($1)",
     noticeLabel: "Note:",
+    verifyBadgeVerified: "✓ verified on camera $1 · $2",
+    verifyBadgeRefused: "✗ refused camera $1 · $2",
+    verifyBadgeRescheduled: "↻ camera rescheduled $1 · $2",
+    verifyBadgeNotYet: "… not yet verified $1 · $2",
+    verifyBy: "you",
+    verifyStepsLegend: "Steps done (tick each as you do it)",
+    verifyFormHeading: "Record the outcome",
+    verifyOutcomeLegend: "Outcome",
+    verifyOutcomeVerified: "Verified on camera",
+    verifyOutcomeRefused: "Refused the camera",
+    verifyOutcomeRescheduled: "Rescheduled",
+    verifyOutcomeNotYet: "Not yet",
+    verifyNoteLabel: "Note (optional)",
+    verifySave: "Save record",
+    verifySaving: "Saving…",
+    verifySaved: "Recorded: $1, $2.",
+    verifySaveFailed: "Not saved: $1. What you entered is kept; try again.",
+    verifyChooseOutcome: "Choose an outcome first.",
+    verifyHistoryHeading: "Verification history",
+    verifyHistoryNone: "Nothing recorded yet for this candidate.",
+    verifyHistoryItem: "$1 · $2 · by $3",
+    verifyHistorySteps: "$1 of $2 steps done",
+    verifyRecordedElsewhere: "recorded on $1 for $2",
+    verifyLatestLabel: "Last record: $1",
     disclaimer:
       "Candor never decides. These are published warning signs to check, not proof. " +
       "Never judge a candidate by nationality, name, language, accent or appearance.",
   };
 
+  /**
+   * The interface language the user chose (options page), as the background answers
+   * `candor/ui/strings` → {lang, messages: {key: text with $1…}}; asked at start and before each
+   * scan. Until it answers (or where it cannot), chrome.i18n (the browser's language) is used.
+   */
+  const ui = { lang: null, messages: null };
+
+  const fill = (text, subs) => text.replace(/\$(\d)/g, (_, n) => String(subs[Number(n) - 1] ?? ""));
+
   function t(key, ...subs) {
+    const own = ui.messages?.[key];
+    if (typeof own === "string" && own) return fill(own, subs);
     let msg = "";
     try {
       msg = api.i18n.getMessage(key, subs.map(String));
@@ -90,7 +150,28 @@
       msg = "";
     }
     if (msg) return msg;
-    return (FALLBACK[key] ?? key).replace(/\$(\d)/g, (_, n) => String(subs[Number(n) - 1] ?? ""));
+    return fill(FALLBACK[key] ?? key, subs);
+  }
+
+  /** The language dates are written in: the chosen interface language, else the browser's. */
+  function uiLang() {
+    try {
+      return ui.lang || api.i18n.getUILanguage() || navigator.language;
+    } catch {
+      return navigator.language;
+    }
+  }
+
+  async function loadUiStrings() {
+    try {
+      const r = await api.runtime.sendMessage({ type: "candor/ui/strings" });
+      if (r?.ok === true && r.messages && typeof r.messages === "object") {
+        ui.lang = str(r.lang) || null;
+        ui.messages = r.messages;
+      }
+    } catch {
+      // No answer (an older background, or the worker is starting): keep chrome.i18n.
+    }
   }
 
   const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -162,14 +243,57 @@
 
   const prefersReducedMotion = () => matchMedia("(prefers-reduced-motion: reduce)").matches;
 
+  /** Longest page-given name shown in our UI; longer ones end in "…" (a 10,000-character name). */
+  const MAX_NAME_SHOWN = 80;
+  const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+  /**
+   * A name from the page as our UI shows it: bidi controls dropped (an RLO would reverse our own
+   * text after it), whitespace collapsed, and cut visibly.
+   */
+  function shownName(name) {
+    let s = str(name).replace(BIDI_CONTROLS, "").replace(/\s+/g, " ").trim();
+    if (s.length > MAX_NAME_SHOWN) s = `${s.slice(0, MAX_NAME_SHOWN - 1)}…`;
+    return s;
+  }
+
+  const OUTCOMES = ["verified", "refused", "rescheduled", "not_yet"];
+  const outcomeKey = (outcome) => outcome.split("_").map(cap).join("");
+  const outcomeLabel = (outcome) => t(`verifyOutcome${outcomeKey(outcome)}`);
+
+  function shortDate(iso) {
+    try {
+      return new Intl.DateTimeFormat(uiLang(), { day: "numeric", month: "short" }).format(new Date(iso));
+    } catch {
+      return str(iso).slice(0, 10);
+    }
+  }
+
+  function longDate(iso) {
+    try {
+      return new Intl.DateTimeFormat(uiLang(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+    } catch {
+      return str(iso);
+    }
+  }
+
+  /** The badge's few words for a record ("✓ verified on camera 3 Dec · you"), or "". */
+  function recordStatus(record) {
+    if (!record || !OUTCOMES.includes(record.outcome)) return "";
+    return t(`verifyBadge${outcomeKey(record.outcome)}`, shortDate(record.recorded_at), t("verifyBy"));
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Styles.
 
   const BADGE_CSS = `
-:host { all: initial; display: inline-block; vertical-align: middle; margin: 2px 0 2px 8px; }
-:host([data-placement="below"]) { margin: 2px 0 6px 0; }
-:host([data-fixed]) { position: fixed; top: var(--candor-top, 12px); right: 12px; margin: 0;
-  z-index: 2147483646; }
+/* !important on :host beats the page's own !important rules on candor-* (the inner context wins
+   among important declarations), so a page stylesheet cannot hide, move or restyle the badge. */
+:host { all: initial !important; display: inline-block !important; vertical-align: middle !important;
+  margin: 2px 0 2px 8px !important; visibility: visible !important; }
+:host([data-placement="below"]) { margin: 2px 0 6px 0 !important; }
+:host([data-fixed]) { position: fixed !important; top: var(--candor-top, 12px) !important;
+  right: 12px !important; margin: 0 !important; z-index: 2147483646 !important; }
 button {
   all: initial; box-sizing: border-box; cursor: pointer; display: inline-flex; align-items: center;
   gap: 6px; padding: 3px 10px 3px 6px; border-radius: 999px; border: 1.5px solid var(--bd);
@@ -185,6 +309,18 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
 .brand { font-weight: 700; }
 .sep { opacity: .7; }
 .level { text-transform: uppercase; letter-spacing: .03em; }
+/* Never colour alone: the level word is always written, and each level has its own mark shape
+   (none: circle "i", low: circle "!", medium: rounded square, high: diamond, critical: octagon). */
+:host([data-level="medium"]) .mark { border-radius: 3px; }
+:host([data-level="high"]) .mark { border-radius: 0; clip-path: polygon(50% 0, 100% 50%, 50% 100%, 0 50%);
+  width: 20px; height: 20px; }
+:host([data-level="critical"]) .mark { border-radius: 0; width: 20px; height: 20px;
+  clip-path: polygon(30% 0, 70% 0, 100% 30%, 100% 70%, 70% 100%, 30% 100%, 0 70%, 0 30%); }
+.status { font-weight: 600; }
+/* Contrast (WCAG 2.1, text 4.5:1): light none #1b365d/#eef3f8 10.9, low #0a3d73/#e6f0fa 9.4,
+   medium #5c3c00/#fff3cd 9.0, high #7a1a00/#fde3d8 8.7, critical #fff/#8b0000 10.0; dark none
+   #d7e3f4/#1e2a3a 11.2, low 11.4, medium #ffe08a/#3a2d00 10.5, high #ffc9b5/#4a1405 10.2, critical
+   #fff/#b00000 7.4; focus ring #1a73e8 on white 4.5, #8ab4f8 on dark 8.4. */
 :host { --bg: #eef3f8; --fg: #1b365d; --bd: #8aa4c4; }
 :host([data-level="low"]) { --bg: #e6f0fa; --fg: #0a3d73; --bd: #6f9fd1; }
 :host([data-level="medium"]) { --bg: #fff3cd; --fg: #5c3c00; --bd: #d9a400; }
@@ -202,9 +338,10 @@ button:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
 `;
 
   const PANEL_CSS = `
-:host { all: initial; position: fixed; top: 12px; right: 12px; z-index: 2147483647;
-  width: min(440px, calc(100vw - 24px)); max-height: calc(100vh - 24px); display: block; }
-:host([hidden]) { display: none; }
+:host { all: initial !important; position: fixed !important; top: 12px !important; right: 12px !important;
+  z-index: 2147483647 !important; width: min(440px, calc(100vw - 24px)) !important;
+  max-height: calc(100vh - 24px) !important; display: block !important; visibility: visible !important; }
+:host([hidden]) { display: none !important; }
 .panel {
   box-sizing: border-box; max-height: calc(100vh - 24px); overflow: auto; background: #ffffff;
   color: #1f2328; border: 1px solid #c9d1d9; border-radius: 10px;
@@ -264,6 +401,36 @@ a { color: #0550ae; }
 .verify + h3 { margin-top: 16px; }
 .verify li { margin: 3px 0; }
 .notice { font-size: 13px; background: #f6f8fa; border-radius: 6px; padding: 4px 8px; }
+/* The verification record form. Contrast (text 4.5:1, controls 3:1): form text #1f2328 on the
+   verify boxes #eef3f8 14.2, #fff3cd 14.3, #fde3d8 12.9; Save #fff/#0550ae 7.6; error
+   #a40e26/#ffebe9 6.9; textarea #1f2328/#fff 15.8, border #6e7781 4.5; dark: text #e6edf3 on
+   #1e2a3a 12.3, #3a2d00 11.4, #4a1405 12.8; Save #0d1117/#8ab4f8 9.0; error #ffdcd7/#4a0d0d 12.2;
+   textarea #e6edf3/#0d1117 16.0, border #8b949e 6.2; secondary text #57606a ≥ 5.2, dark #9ea7b3 ≥ 6.2. */
+.record { margin: 10px 0 0; }
+fieldset { border: 1px solid #6e7781; border-radius: 6px; margin: 8px 0; padding: 4px 10px 8px; }
+legend { font-weight: 700; padding: 0 4px; }
+.checklist { list-style: none; padding: 0; margin: 0; }
+.check, .choice { display: flex; gap: 8px; align-items: flex-start; margin: 4px 0; cursor: pointer; }
+.choices { display: grid; grid-template-columns: 1fr 1fr; gap: 0 12px; }
+input[type="checkbox"], input[type="radio"] { width: 16px; height: 16px; margin: 2px 0 0; flex: none;
+  accent-color: #0550ae; }
+h4 { font-size: 14px; margin: 12px 0 4px; font-weight: 700; }
+.note-label { display: block; font-weight: 700; margin: 8px 0 4px; }
+textarea { box-sizing: border-box; width: 100%; min-height: 64px; resize: vertical; font: inherit;
+  color: #1f2328; background: #ffffff; border: 1px solid #6e7781; border-radius: 6px; padding: 6px 8px; }
+.actions { display: flex; gap: 10px; align-items: center; margin-top: 8px; flex-wrap: wrap; }
+.save { cursor: pointer; font: 600 13px/1 system-ui, sans-serif; padding: 8px 14px; border-radius: 6px;
+  border: 1px solid #0550ae; background: #0550ae; color: #ffffff; }
+.save[aria-disabled="true"] { cursor: progress; }
+input:focus-visible, textarea:focus-visible, .save:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
+.result { font-weight: 600; margin: 6px 0 0; }
+/* Live regions stay rendered while empty (one that is display:none is not announced reliably). */
+.result:empty { margin: 0; }
+.error { color: #a40e26; background: #ffebe9; border: 1px solid #a40e26; border-radius: 6px; padding: 4px 8px; }
+.error:empty { padding: 0; border: 0; }
+.history { list-style: none; padding: 0; margin: 0; }
+.history li { border-top: 1px solid #d8dee4; padding: 4px 0; }
+.history li:first-child { border-top: 0; }
 .foot { font-size: 12px; color: #57606a; margin-top: 12px; }
 @media (prefers-color-scheme: dark) {
   .panel { background: #15181d; color: #e6edf3; border-color: #3d444d; }
@@ -286,6 +453,13 @@ a { color: #0550ae; }
   .verify[data-emphasis="raised"] { background: #3a2d00; border-color: #a07c00; }
   .verify[data-emphasis="urgent"] { background: #4a1405; border-color: #c2522b; }
   .notice { background: #21262d; }
+  fieldset { border-color: #8b949e; }
+  input[type="checkbox"], input[type="radio"] { accent-color: #8ab4f8; }
+  textarea { color: #e6edf3; background: #0d1117; border-color: #8b949e; }
+  .save { background: #8ab4f8; color: #0d1117; border-color: #8ab4f8; }
+  input:focus-visible, textarea:focus-visible, .save:focus-visible { outline-color: #8ab4f8; }
+  .error { color: #ffdcd7; background: #4a0d0d; border-color: #f85149; }
+  .history li { border-top-color: #3d444d; }
 }
 @media (prefers-reduced-motion: reduce) { .panel { animation: none; } }
 `;
@@ -456,7 +630,7 @@ a { color: #0550ae; }
   // ---------------------------------------------------------------------------------------------
   // Rendering state.
 
-  const rendered = { badges: [], panel: null, panelShadow: null, openFor: null, key: null };
+  const rendered = { badges: [], panel: null, panelShadow: null, openFor: null, key: null, restores: 0 };
 
   function highlightsSupported() {
     return typeof Highlight === "function" && typeof CSS !== "undefined" && CSS.highlights != null;
@@ -494,39 +668,36 @@ a { color: #0550ae; }
   // ---------------------------------------------------------------------------------------------
   // Badge.
 
+  /**
+   * A `candor-*` host element with a closed shadow root. A page that defined `name` as its own
+   * custom element (whose constructor attaches a shadow root or throws) cannot pre-empt us: the
+   * host is then `name-<random>`, a name the page cannot know in advance. Null when both fail.
+   */
+  function shadowHost(name) {
+    for (const tag of [name, `${name}-${randomSuffix()}`]) {
+      try {
+        const host = document.createElement(tag);
+        if (host.localName !== tag) continue;
+        return { host, shadow: host.attachShadow({ mode: "closed" }) };
+      } catch {
+        // pre-empted: try the unpredictable name
+      }
+    }
+    return null;
+  }
+
   function makeBadge(candidate, report, fixedIndex) {
     const level = oneOf(candidate.level, LEVELS, "none");
     const findings = arr(candidate.findings);
     const count = findings.length;
-    const host = document.createElement("candor-badge");
+    const made = shadowHost("candor-badge");
+    if (!made) return null;
+    const { host, shadow } = made;
     host.setAttribute("data-level", level);
     host.setAttribute("data-count", String(count));
-    let shadow;
-    try {
-      shadow = host.attachShadow({ mode: "closed" });
-    } catch {
-      return null; // the page pre-empted our host element; skip rather than fight it
-    }
     styleShadow(shadow, badgeSheet, BADGE_CSS);
-    const label =
-      level === "none" && count === 0
-        ? t("badgeLabelNone")
-        : t("badgeLabel", riskWord(level === "none" ? "low" : level), signsLong(count));
-    const button = h(
-      "button",
-      { type: "button", "aria-label": label, "aria-expanded": "false", "aria-haspopup": "dialog", title: label },
-      h("span", { class: "mark", "aria-hidden": "true" }, level === "none" ? "i" : "!"),
-      h("span", { class: "brand" }, t("badgeBrand")),
-      h("span", { class: "sep", "aria-hidden": "true" }, "·"),
-    );
-    if (level === "none" && count === 0) {
-      button.append(h("span", { class: "level" }, levelLabel("none")), h("span", { class: "sep" }, "·"),
-        h("span", {}, t("badgeVerify")));
-    } else {
-      button.append(h("span", { class: "level" }, levelLabel(level === "none" ? "low" : level)),
-        h("span", { class: "sep", "aria-hidden": "true" }, "·"), h("span", {}, signsShort(count)));
-    }
-    const entry = { host, button, candidate, report };
+    const button = h("button", { type: "button", "aria-expanded": "false", "aria-haspopup": "dialog" });
+    const entry = { host, button, candidate, report, record: null, subject: null };
     button.addEventListener("click", (event) => {
       // The badge may sit inside a link or a clickable row: keep the page from acting on it.
       event.preventDefault();
@@ -539,6 +710,42 @@ a { color: #0550ae; }
       host.style.setProperty("--candor-top", `${12 + fixedIndex * 40}px`);
     }
     return entry;
+  }
+
+  /**
+   * The badge's words: level (always written, never colour alone), count or "verify on camera",
+   * and the latest verification record when there is one. Its accessible name says the same.
+   */
+  function fillBadge(entry) {
+    const { button, candidate } = entry;
+    const level = oneOf(candidate.level, LEVELS, "none");
+    const count = arr(candidate.findings).length;
+    const status = recordStatus(entry.record);
+    let label =
+      level === "none" && count === 0
+        ? t("badgeLabelNone")
+        : t("badgeLabel", riskWord(level === "none" ? "low" : level), signsLong(count));
+    if (status) label = `${label}. ${t("verifyLatestLabel", status)}`;
+    button.setAttribute("aria-label", label);
+    button.setAttribute("title", label);
+    button.replaceChildren(
+      h("span", { class: "mark", "aria-hidden": "true" }, level === "none" ? "i" : "!"),
+      h("span", { class: "brand" }, t("badgeBrand")),
+      h("span", { class: "sep", "aria-hidden": "true" }, "·"),
+    );
+    if (level === "none" && count === 0) {
+      button.append(h("span", { class: "level" }, levelLabel("none")), h("span", { class: "sep", "aria-hidden": "true" }, "·"),
+        h("span", {}, t("badgeVerify")));
+    } else {
+      button.append(h("span", { class: "level" }, levelLabel(level === "none" ? "low" : level)),
+        h("span", { class: "sep", "aria-hidden": "true" }, "·"), h("span", {}, signsShort(count)));
+    }
+    if (status) {
+      button.append(h("span", { class: "sep", "aria-hidden": "true" }, "·"), h("span", { class: "status" }, status));
+      entry.host.setAttribute("data-outcome", entry.record.outcome);
+    } else {
+      entry.host.removeAttribute("data-outcome");
+    }
   }
 
   function anchorFor(candidate, textIdx) {
@@ -646,7 +853,7 @@ a { color: #0550ae; }
     const { candidate, report } = entry;
     const level = oneOf(candidate.level, LEVELS, "none");
     const findings = arr(candidate.findings);
-    const name = str(candidate.name).trim();
+    const name = shownName(candidate.name);
     const heading = h("h2", { tabindex: "-1", id: "candor-title" },
       name ? t("panelTitle", name) : t("panelTitleNoName"));
     const summary = h("p", { class: "summary", "data-level": level },
@@ -672,7 +879,7 @@ a { color: #0550ae; }
     if (promptTitle && wordSet(promptTitle) !== wordSet(t("verifyHeading"))) {
       verify.append(h("p", {}, promptTitle));
     }
-    if (steps.length) verify.append(h("ol", {}, ...steps.map((s) => h("li", {}, s))));
+    verify.append(recordForm(entry, steps));
     const list = findings.length
       ? [h("h3", {}, t("findingsHeading")), h("ol", { class: "findings" }, ...findings.map((f) => findingItem(f, rangeOf)))]
       : [];
@@ -692,17 +899,151 @@ a { color: #0550ae; }
     return { panel, heading };
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Verification record form (in the panel's verify box).
+
+  /** What the recruiter entered but has not saved, per candidate key: survives re-renders and errors. */
+  const drafts = new Map();
+
+  /** The identity a record is saved under (the background's, else derived as its contract says). */
+  function subjectOf(entry) {
+    if (entry.subject) return entry.subject;
+    const site = str(entry.report.site) || "generic";
+    const pid = str(entry.candidate.profile_id);
+    return pid ? { site, key: `${site}:${pid}`, profile_id: pid } : { site, key: location.href.slice(0, 2048) };
+  }
+
+  function historyItem(record, subject) {
+    const steps = arr(record.steps);
+    const li = h("li", {}, h("span", { class: "label" },
+      t("verifyHistoryItem", outcomeLabel(record.outcome), longDate(record.recorded_at), t("verifyBy"))));
+    if (steps.length) li.append(" — ", t("verifyHistorySteps", steps.filter((s) => s?.done === true).length, steps.length));
+    if (str(record.site) && (record.site !== subject.site || record.key !== subject.key)) {
+      li.append(h("span", { class: "field" }, ` (${t("verifyRecordedElsewhere", record.site, shownName(record.name) || record.site)})`));
+    }
+    if (str(record.note)) li.append(h("p", {}, str(record.note)));
+    return li;
+  }
+
+  /** Fills `list` with the candidate's records, newest first (asked from the background). */
+  async function showHistory(entry, list) {
+    let records = entry.record ? [entry.record] : [];
+    try {
+      const { site, key, profile_id } = subjectOf(entry);
+      const r = await api.runtime.sendMessage({ type: "candor/verification/history", candidate: profile_id ? { site, key, profile_id } : { site, key } });
+      if (r?.ok === true && Array.isArray(r.records)) records = r.records;
+    } catch {
+      // Only the latest record, from the scan, then.
+    }
+    const subject = subjectOf(entry);
+    list.replaceChildren(...(records.length ? records.map((r) => historyItem(r, subject)) : [h("li", {}, t("verifyHistoryNone"))]));
+    list.setAttribute("data-count", String(records.length));
+  }
+
+  function recordForm(entry, steps) {
+    const subject = subjectOf(entry);
+    const draft = drafts.get(subject.key) ?? { done: [], outcome: null, note: "" };
+    const form = h("form", { class: "record", "aria-labelledby": "candor-record-title", novalidate: true });
+    if (steps.length) {
+      const checks = steps.map((text, i) => {
+        const box = h("input", { type: "checkbox", name: "step" });
+        box.checked = draft.done[i] === true;
+        box.addEventListener("change", () => {
+          draft.done[i] = box.checked;
+          drafts.set(subject.key, draft);
+        });
+        return h("li", {}, h("label", { class: "check" }, box, h("span", {}, text)));
+      });
+      form.append(h("fieldset", { class: "steps" }, h("legend", {}, t("verifyStepsLegend")), h("ol", { class: "checklist" }, ...checks)));
+    }
+    form.append(h("h4", { id: "candor-record-title" }, t("verifyFormHeading")));
+    const radios = OUTCOMES.map((outcome) => {
+      const radio = h("input", { type: "radio", name: "outcome", value: outcome });
+      radio.checked = draft.outcome === outcome;
+      radio.addEventListener("change", () => {
+        if (!radio.checked) return;
+        draft.outcome = outcome;
+        drafts.set(subject.key, draft);
+      });
+      return radio;
+    });
+    form.append(h("fieldset", { class: "outcome", role: "radiogroup", "aria-required": "true" },
+      h("legend", {}, t("verifyOutcomeLegend")),
+      h("div", { class: "choices" }, ...radios.map((r) => h("label", { class: "choice" }, r, h("span", {}, outcomeLabel(r.value)))))));
+    const note = h("textarea", { id: "candor-note", name: "note", maxlength: "2000", rows: "3" });
+    note.value = draft.note;
+    note.addEventListener("input", () => {
+      draft.note = note.value;
+      drafts.set(subject.key, draft);
+    });
+    const save = h("button", { type: "submit", class: "save" }, t("verifySave"));
+    const result = h("p", { class: "result", role: "status", "aria-live": "polite" });
+    const error = h("p", { class: "error", role: "alert" });
+    form.append(h("label", { class: "note-label", for: "candor-note" }, t("verifyNoteLabel")), note,
+      h("div", { class: "actions" }, save), result, error);
+    const history = h("ul", { class: "history", "aria-labelledby": "candor-history-title" });
+    const wrap = h("div", {}, form, h("h4", { id: "candor-history-title" }, t("verifyHistoryHeading")), history);
+    showHistory(entry, history);
+
+    let saving = false;
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (saving) return;
+      error.textContent = "";
+      if (!draft.outcome) {
+        error.textContent = t("verifyChooseOutcome");
+        radios[0].focus();
+        return;
+      }
+      saving = true;
+      save.setAttribute("aria-disabled", "true");
+      result.textContent = t("verifySaving");
+      const candidate = { ...subject, url: location.href.slice(0, 2048) };
+      const name = str(entry.candidate.name).trim().slice(0, 2048);
+      if (name) candidate.name = name;
+      const message = {
+        type: "candor/verification/save",
+        candidate,
+        outcome: draft.outcome,
+        steps: steps.slice(0, 20).map((text, i) => ({ text: text.slice(0, 2048), done: draft.done[i] === true })),
+      };
+      if (draft.note) message.note = draft.note.slice(0, 2000);
+      let answer;
+      try {
+        answer = await api.runtime.sendMessage(message);
+      } catch (err) {
+        answer = { ok: false, error: err instanceof Error ? err.message : String(err) };
+      }
+      saving = false;
+      save.removeAttribute("aria-disabled");
+      if (answer?.ok === true && answer.record) {
+        // Saved: the form starts afresh, the badge and the history show the record.
+        entry.record = answer.record;
+        drafts.delete(subject.key);
+        Object.assign(draft, { done: [], outcome: null, note: "" });
+        for (const box of form.querySelectorAll("input")) box.checked = false;
+        note.value = "";
+        result.textContent = t("verifySaved", outcomeLabel(answer.record.outcome), longDate(answer.record.recorded_at));
+        fillBadge(entry);
+        root.dataset.candorVerification = "saved";
+        showHistory(entry, history);
+      } else {
+        // Kept: everything entered stays in the form (and in `drafts`) for another try.
+        result.textContent = "";
+        error.textContent = t("verifySaveFailed", str(answer?.error).slice(0, 300) || "no answer");
+        root.dataset.candorVerification = "error";
+      }
+    });
+    return wrap;
+  }
+
   function ensurePanelHost() {
     if (rendered.panel) return true;
-    const host = document.createElement("candor-panel");
+    const made = shadowHost("candor-panel");
+    if (!made) return false;
+    const { host, shadow } = made;
     host.setAttribute("data-open", "false");
     host.hidden = true;
-    let shadow;
-    try {
-      shadow = host.attachShadow({ mode: "closed" });
-    } catch {
-      return false;
-    }
     styleShadow(shadow, panelSheet, PANEL_CSS);
     (document.body ?? document.documentElement).append(host);
     rendered.panel = host;
@@ -761,12 +1102,28 @@ a { color: #0550ae; }
     return true;
   }
 
-  function render(report) {
-    const key = JSON.stringify(report);
+  function render(report, extra = {}) {
+    const records = arr(extra.verifications);
+    const subjects = arr(extra.verificationSubjects);
+    const key = JSON.stringify([report, records, ui.lang]);
+    const indexOf = new Map(arr(report?.candidates).map((c, i) => [c, i]));
     if (unchanged(key)) {
       setState("done");
       return;
     }
+    if (key === rendered.key && rendered.badges.some((b) => !b.host.isConnected)) {
+      // Same report, but the page removed a badge. Put it back a few times; a page that keeps
+      // removing it wins, and the state says the UI is blocked rather than looping forever.
+      rendered.restores += 1;
+      if (rendered.restores > MAX_RESTORES) {
+        setState("done", { candorUi: "blocked" });
+        return;
+      }
+    } else if (key !== rendered.key) {
+      rendered.restores = 0;
+      delete root.dataset.candorUi;
+    }
+    const restores = rendered.restores;
     const reopen = rendered.openFor ? str(rendered.openFor.candidate.profile_id) || str(rendered.openFor.candidate.name) : null;
     clearRender();
     const kind = str(report?.page_kind) || "unknown";
@@ -812,6 +1169,14 @@ a { color: #0550ae; }
         const anchor = anchorFor(candidate, textIdx);
         const entry = makeBadge(candidate, report, anchor ? null : fixed);
         if (!entry) continue;
+        const at = indexOf.get(candidate);
+        const subject = subjects[at];
+        entry.subject = subject && typeof subject === "object" && str(subject.site) && str(subject.key)
+          ? { site: str(subject.site), key: str(subject.key), ...(str(subject.profile_id) ? { profile_id: str(subject.profile_id) } : {}) }
+          : null;
+        const record = records[at];
+        entry.record = record && typeof record === "object" && OUTCOMES.includes(record.outcome) ? record : null;
+        fillBadge(entry);
         entry.evidenceRanges = evidenceRanges;
         if (anchor) {
           const spot = badgeSpot(anchor);
@@ -839,6 +1204,7 @@ a { color: #0550ae; }
       }
     }
     rendered.key = key;
+    rendered.restores = restores;
 
     setState("done", {
       candorPageKind: kind,
@@ -857,8 +1223,51 @@ a { color: #0550ae; }
   // ---------------------------------------------------------------------------------------------
   // Scanning.
 
+  // Serialising a large page on every round is most of a round's main-thread time (750 KB page:
+  // outerHTML ~7 ms, and ~9 ms more to pass the string to the background). So the serialisation
+  // is cached per element and only what a mutation touched is redone: an element holding more
+  // than SPLIT_ELEMENTS elements is written as its start tag, its children (each cached) and its
+  // end tag; a smaller one is one native outerHTML. Every mutation record (attributes included)
+  // drops the cached strings of its target and the target's ancestors. The result equals
+  // outerHTML (tests/e2e/hostile.test.mjs compares them). Then only the changed middle of the
+  // page is sent when the background still holds the previous page (`sendScan`).
+  const SPLIT_ELEMENTS = 200;
+  /** Elements whose children serialise unlike ordinary content (raw text, template contents). */
+  const WHOLE = new Set(["template", "script", "style", "xmp", "iframe", "noembed", "noframes", "plaintext", "noscript", "textarea", "title"]);
+  const HTML_NS = "http://www.w3.org/1999/xhtml";
+  const ESCAPES = { "&": "&amp;", '"': "&quot;", "\u00a0": "&nbsp;", "<": "&lt;", ">": "&gt;" };
+  const escapeAttr = (v) => v.replace(/[&"\u00a0<>]/g, (c) => ESCAPES[c]);
+  const escapeText = (v) => v.replace(/[&\u00a0<>]/g, (c) => ESCAPES[c]);
+  let serialCache = new WeakMap();
+
+  function invalidate(node) {
+    for (let n = node; n != null; n = n.parentNode) serialCache.delete(n);
+  }
+
+  function serialiseElement(el) {
+    let out = serialCache.get(el);
+    if (out !== undefined) return out;
+    if (!WHOLE.has(el.localName) && el.getElementsByTagName("*").length > SPLIT_ELEMENTS) {
+      const name = el.namespaceURI === HTML_NS ? el.localName : el.tagName;
+      out = `<${name}`;
+      for (const a of el.attributes) out += ` ${a.name}="${escapeAttr(a.value)}"`;
+      out += ">";
+      for (let c = el.firstChild; c != null; c = c.nextSibling) {
+        if (c.nodeType === Node.ELEMENT_NODE) out += serialiseElement(c);
+        else if (c.nodeType === Node.TEXT_NODE) out += escapeText(c.data);
+        else if (c.nodeType === Node.COMMENT_NODE) out += `<!--${c.data}-->`;
+      }
+      out += `</${name}>`;
+    } else {
+      out = el.outerHTML;
+    }
+    serialCache.set(el, out);
+    return out;
+  }
+
   function serialise() {
-    let html = "<!DOCTYPE html>" + document.documentElement.outerHTML;
+    for (const r of observer.takeRecords()) invalidate(r.target);
+    let html = "<!DOCTYPE html>" + serialiseElement(document.documentElement);
     let truncated = false;
     if (html.length > MAX_HTML) {
       let end = MAX_HTML;
@@ -878,9 +1287,78 @@ a { color: #0550ae; }
   let timer = 0;
   let firstPending = 0;
   let scans = 0;
+  let retries = 0; // consecutive failed deliveries of the current scan
+
+  /** False once the extension that injected us was updated, reloaded or removed. */
+  const runtimeAlive = () => {
+    try {
+      return api?.runtime?.id != null;
+    } catch {
+      return false;
+    }
+  };
+
+  /** Stops this instance when its extension is gone (an orphan); true when it did. */
+  function retireIfOrphaned() {
+    if (dead) return true;
+    if (runtimeAlive()) return false;
+    retire();
+    return true;
+  }
+
+  /**
+   * A failure of the messaging itself, not an answer from the engine: the worker was stopped
+   * while it held our request ("message port closed"), or had not started listening yet
+   * ("Receiving end does not exist"), or answered nothing.
+   */
+  const transient = (message) => /message (?:port|channel) closed|receiving end does not exist|no report from the background engine|could not establish connection/i.test(message);
+
+  /** What the background holds of this page: the html it last accepted and its token. */
+  let sent = null;
+
+  /** [start, end) of the part of `next` that differs from `prev` (common prefix and suffix cut). */
+  function changedMiddle(prev, next) {
+    const n = Math.min(prev.length, next.length);
+    const BLOCK = 4096; // compared as substrings (memcmp), then character by character
+    let p = 0;
+    while (p + BLOCK <= n && prev.slice(p, p + BLOCK) === next.slice(p, p + BLOCK)) p += BLOCK;
+    while (p < n && prev.charCodeAt(p) === next.charCodeAt(p)) p += 1;
+    const m = n - p;
+    let q = 0;
+    while (q + BLOCK <= m && prev.slice(prev.length - q - BLOCK, prev.length - q) === next.slice(next.length - q - BLOCK, next.length - q)) q += BLOCK;
+    while (q < m && prev.charCodeAt(prev.length - 1 - q) === next.charCodeAt(next.length - 1 - q)) q += 1;
+    // Never cut a surrogate pair: messaging would turn each half into U+FFFD.
+    const high = (c) => c >= 0xd800 && c <= 0xdbff;
+    const low = (c) => c >= 0xdc00 && c <= 0xdfff;
+    if (p > 0 && high(next.charCodeAt(p - 1))) p -= 1;
+    if (q > 0 && low(next.charCodeAt(next.length - q))) q -= 1;
+    return { at: p, remove: prev.length - p - q, end: next.length - q };
+  }
+
+  /**
+   * Sends a scan request: only the changed middle of the page (`base`, `at`, `remove`, `insert`)
+   * when the background holds our previous page, else the whole page. The background answers
+   * `resend: true` when it does not have `base` (the worker was restarted): then the whole page.
+   */
+  async function sendScan(url, html, truncated) {
+    const token = randomSuffix();
+    let response;
+    if (sent !== null && sent.url === url) {
+      const d = changedMiddle(sent.html, html);
+      if (d.end - d.at < html.length / 2) {
+        response = await api.runtime.sendMessage({
+          type: "candor/scan", url, truncated, token, base: sent.token, at: d.at, remove: d.remove, insert: html.slice(d.at, d.end),
+        });
+        if (response?.ok === true && response.resend === true) response = null;
+      }
+    }
+    response ??= await api.runtime.sendMessage({ type: "candor/scan", url, html, truncated, token });
+    sent = response?.ok === true ? { url, html, token } : null;
+    return response;
+  }
 
   async function scanNow() {
-    if (dead) return;
+    if (retireIfOrphaned()) return;
     if (inFlight) {
       dirty = true;
       return;
@@ -892,7 +1370,9 @@ a { color: #0550ae; }
       const { html, truncated } = serialise();
       if (html === lastHtml && url === lastUrl) return; // nothing changed since the last scan
       setState("scanning");
-      const response = await api.runtime.sendMessage({ type: "candor/scan", url, html, truncated });
+      await loadUiStrings(); // the language may have changed since the last scan
+      const response = await sendScan(url, html, truncated);
+      retries = 0;
       if (response && response.ok === true && response.disabled === true) {
         // An administrator switched Candor off for this site (policy `disabledSites`): show
         // nothing, and say so only in the page state, never as an error.
@@ -909,16 +1389,35 @@ a { color: #0550ae; }
       lastUrl = url;
       scans += 1;
       root.dataset.candorScans = String(scans);
+      // What was cut: the page beyond 8 Mi code units (here or in the background); the panel
+      // shows the report's N001 notice, this attribute lets support and tests see it.
+      const capped = truncated || arr(response.report.notices).some((n) => n?.code === "N001");
+      if (capped) root.dataset.candorCapped = "true";
+      else delete root.dataset.candorCapped;
       const memory = response.memory;
       root.dataset.candorMemory = oneOf(memory?.state, ["on", "off", "error"], "off");
       if (str(memory?.error)) root.dataset.candorMemoryError = str(memory.error).slice(0, 300);
       else delete root.dataset.candorMemoryError;
-      render(response.report);
+      render(response.report, response);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      setState("error", { candorError: message.slice(0, 300) });
-      if (/context invalidated/i.test(message)) shutdown(); // the extension was reloaded or removed
-      else console.warn("Candor:", message);
+      if (/context invalidated/i.test(message) || !runtimeAlive()) {
+        retire(); // the extension was reloaded or removed
+      } else if (transient(message) && retries < MAX_RETRIES) {
+        // Stay "scanning"; a mutation meanwhile replaces this timer with a normal debounce.
+        const wait = RETRY_BASE_MS * 2 ** retries;
+        retries += 1;
+        root.dataset.candorRetries = String(Number(root.dataset.candorRetries ?? 0) + 1);
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          timer = 0;
+          scanNow();
+        }, wait);
+      } else {
+        retries = 0;
+        setState("error", { candorError: message.slice(0, 300) });
+        console.warn("Candor:", message);
+      }
     } finally {
       inFlight = false;
       if (dirty && !dead) schedule();
@@ -938,11 +1437,17 @@ a { color: #0550ae; }
     }, wait);
   }
 
+  const showing = (host) => host === rendered.panel || rendered.badges.some((b) => b.host === host);
+
   function relevant(records) {
     for (const r of records) {
+      if (r.type === "attributes") continue; // as before the cache needed them: not a reason to scan
       if (insideOurs(r.target)) continue;
       if (document.head != null && document.head.contains(r.target)) continue; // analytics, titles
       if (r.type === "childList") {
+        // A badge or panel we still show was taken out by someone else (the page): re-scan, and
+        // render() puts it back, a bounded number of times.
+        for (const n of r.removedNodes) if (isOurs(n) && showing(n)) return true;
         const nodes = [...r.addedNodes, ...r.removedNodes];
         if (nodes.length > 0 && nodes.every(isOurs)) continue; // our own badges coming and going
       }
@@ -952,35 +1457,73 @@ a { color: #0550ae; }
   }
 
   const observer = new MutationObserver((records) => {
+    let structural = false;
+    for (const r of records) {
+      invalidate(r.target);
+      if (r.type !== "attributes") structural = true;
+    }
+    // Attribute changes (ours on <html> included) only feed the cache, as before it existed.
+    if (!structural) return;
+    if (retireIfOrphaned()) return;
     if (location.href !== lastUrl || relevant(records)) schedule();
   });
 
   const onNavigation = () => {
+    if (retireIfOrphaned()) return;
     if (location.href !== lastUrl) schedule();
   };
 
-  function shutdown() {
+  const onOrphanCheck = () => retireIfOrphaned();
+
+  /**
+   * Stops for good: observers, timers and listeners off, and our badges, panel and highlights
+   * removed (a newer instance draws its own). The data-candor-* state is left for the next one.
+   */
+  function retire() {
+    if (dead) return;
     dead = true;
     observer.disconnect();
     clearTimeout(timer);
     removeEventListener("popstate", onNavigation);
     removeEventListener("hashchange", onNavigation);
     globalThis.navigation?.removeEventListener?.("currententrychange", onNavigation);
+    document.removeEventListener("candor-orphan-check", onOrphanCheck);
+    try {
+      clearRender();
+    } catch {
+      // best effort: a page may have moved our hosts around
+    }
+    if (globalThis.__candorContent === instance) delete globalThis.__candorContent;
   }
 
-  observer.observe(document, { childList: true, subtree: true, characterData: true });
+  // Attribute changes never trigger a scan on their own (relevant() skips them); they are observed
+  // so that the serialisation cache drops what they touched.
+  observer.observe(document, { childList: true, subtree: true, characterData: true, attributes: true });
+  // The options page changed the settings (the interface language, thresholds): scan again,
+  // which asks for the strings anew and re-renders what differs.
+  api.storage?.onChanged?.addListener((changes, area) => {
+    if (dead || area !== "local" || !("settings" in changes)) return;
+    lastHtml = null;
+    schedule();
+  });
   addEventListener("popstate", onNavigation);
   addEventListener("hashchange", onNavigation);
   // history.pushState from the page's own world cannot be patched from this isolated world, but
   // the Navigation API reports it (Chromium); elsewhere the DOM mutations that follow it do.
   globalThis.navigation?.addEventListener?.("currententrychange", onNavigation);
+  document.addEventListener("candor-orphan-check", onOrphanCheck);
 
-  globalThis.__candorContent = {
+  const instance = {
     rescan() {
       lastHtml = null;
       schedule();
     },
+    alive: () => !dead && runtimeAlive(),
+    retire,
   };
+  globalThis.__candorContent = instance;
+  // Which instance drew the page (a re-injected one after an update is a new instance).
+  root.dataset.candorInstance = randomSuffix();
 
   scanNow();
 })();

@@ -4,10 +4,17 @@
 // candor/packs/*); the background accepts them from extension pages only. Nothing is ever parsed as HTML here:
 // text goes in with textContent, elements are made with createElement.
 //
-// Strings: chrome.i18n first; the English text in options.html (static) and FALLBACK below
-// (messages with substitutions) when a message is missing.
+// Strings: the user's language (settings.uiLanguage, i18n.js), which falls back to English; the
+// English text in options.html (static) and FALLBACK below only if the locale files cannot be read.
+// The language section itself is options-settings.js; a change reaches this module through
+// storage.onChanged, which re-translates and re-renders every section here.
+
+import { loadStrings, localizePage } from "./i18n.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
+
+/** {lang, messages, t} of the current language, once loaded. */
+let strings = null;
 
 const MAX_RETENTION_DAYS = 3650;
 
@@ -90,26 +97,17 @@ const FALLBACK = {
 };
 
 function t(key, ...subs) {
-  let msg = "";
-  try {
-    msg = api.i18n.getMessage(key, subs.map(String));
-  } catch {
-    msg = "";
-  }
-  if (msg) return msg;
+  if (strings) return strings.t(key, ...subs);
   return (FALLBACK[key] ?? key).replace(/\$(\d)/g, (_, n) => String(subs[Number(n) - 1] ?? ""));
 }
 
-/** Replaces the static English text of every [data-i18n] element with the localised message. */
-function localise() {
-  for (const el of document.querySelectorAll("[data-i18n]")) {
-    let msg = "";
-    try {
-      msg = api.i18n.getMessage(el.dataset.i18n);
-    } catch {
-      msg = "";
-    }
-    if (msg) el.textContent = msg;
+/** Loads the strings of the user's language and translates every [data-i18n*] element. */
+async function localise() {
+  try {
+    strings = await loadStrings();
+    localizePage(document, strings.t);
+  } catch (err) {
+    console.warn("Candor: cannot read the locale files:", err);
   }
 }
 
@@ -122,11 +120,7 @@ async function send(type, fields = {}) {
 }
 
 function uiLanguage() {
-  try {
-    return api.i18n.getUILanguage();
-  } catch {
-    return undefined;
-  }
+  return strings?.lang;
 }
 
 /** A <time> element for milliseconds since the epoch, shown as a localised date and time. */
@@ -337,7 +331,14 @@ let refreshTimer = 0;
 api.storage.onChanged.addListener((changes, area) => {
   if (area !== "local" || !("persona" in changes || "settings" in changes)) return;
   clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(refresh, 250);
+  refreshTimer = setTimeout(async () => {
+    if ("settings" in changes) {
+      // The language may have changed: translate, then re-render the lists in it.
+      await localise();
+      refreshPacks();
+    }
+    refresh();
+  }, 250);
 });
 
 // -------------------------------------------------------------------------------------------------
@@ -501,6 +502,10 @@ function renderManaged(policyInfo) {
   if (set.personaRetentionDays !== undefined) {
     rows.push(["personaRetentionDays", t("policyPersonaRetention"),
       set.personaRetentionDays === 0 ? t("policyDaysOff") : t("policyDays", set.personaRetentionDays)]);
+  }
+  if (set.thresholds) rows.push(["thresholds", t("levelsHeading"), t("policyThresholdsValue", set.thresholds.medium, set.thresholds.high)]);
+  if (set.verificationRetentionDays !== undefined) {
+    rows.push(["verificationRetentionDays", t("policyVerificationRetention"), t("policyDays", set.verificationRetentionDays)]);
   }
   managedUi.list.replaceChildren(...rows.map(([name, label, value]) =>
     el("div", { "data-policy": name }, el("dt", { text: label }), el("dd", {}, value))));
@@ -754,6 +759,7 @@ api.storage.onChanged.addListener((changes, area) => {
 
 // -------------------------------------------------------------------------------------------------
 
-localise();
-refreshPacks();
-refresh();
+localise().finally(() => {
+  refreshPacks();
+  refresh();
+});

@@ -310,6 +310,32 @@ export function createPersonaStore(area, { onChanged = null, clock = () => Math.
       return state ? [...state.entries.values()] : [];
     },
 
+    /** The hashed identifiers remembered for persona `key` ([] when unknown or memory is off). */
+    async identifiersOf(key) {
+      const s = await load();
+      return s.entries.get(key)?.fingerprint.identifiers.slice() ?? [];
+    },
+
+    /**
+     * Frees at least `bytes` of storage (or all it holds) by forgetting the oldest sightings, for
+     * the verification log, which must not be refused for lack of room while memory has some.
+     * Resolves to true when entries were forgotten and the smaller document was written.
+     */
+    async evictOldest(bytes) {
+      const s = await load();
+      let freed = 0;
+      let evicted = 0;
+      for (const [key, e] of s.entries) {
+        if (freed >= bytes) break;
+        freed += key.length + JSON.stringify(e).length;
+        s.entries.delete(key);
+        evicted += 1;
+      }
+      if (evicted === 0) return false;
+      generation += 1;
+      return (await scheduleWrite()) === null;
+    },
+
     /**
      * Remembers the candidates of a report (their `persona` records, computed by an engine
      * given `secret` — see engineMemory), then prunes. Never throws;

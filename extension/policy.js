@@ -15,6 +15,8 @@
 //
 // This module has no browser globals at import time, so Node tests can load it.
 
+import { checkThresholds, MAX_VERIFICATION_DAYS } from "./settings.js";
+
 export const POLICY_CACHE_KEY = "policyCache";
 export const MAX_RETENTION_DAYS = 3650;
 /** Most policy pack subscriptions, trusted keys, disabled rules and sites taken (each). */
@@ -26,6 +28,7 @@ const READ_TIMEOUT_MS = 5000;
 
 export const POLICY_KEYS = [
   "packs", "trustedKeys", "disabledRules", "allowUserPacks", "allowUserKeys", "disabledSites", "personaRetentionDays",
+  "thresholds", "verificationRetentionDays",
 ];
 
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -128,6 +131,16 @@ export function validatePolicy(raw, { keyId = null } = {}) {
     if (Number.isInteger(v) && v >= 0 && v <= MAX_RETENTION_DAYS) policy.personaRetentionDays = v;
     else problems.push({ key: "personaRetentionDays", message: `personaRetentionDays must be a whole number from 0 to ${MAX_RETENTION_DAYS}; ignored` });
   }
+  if (has("thresholds")) {
+    const ok = checkThresholds(raw.thresholds);
+    if (ok === true) policy.thresholds = { medium: raw.thresholds.medium, high: raw.thresholds.high };
+    else problems.push({ key: "thresholds", message: `${ok}; ignored` });
+  }
+  if (has("verificationRetentionDays")) {
+    const v = raw.verificationRetentionDays;
+    if (Number.isInteger(v) && v >= 1 && v <= MAX_VERIFICATION_DAYS) policy.verificationRetentionDays = v;
+    else problems.push({ key: "verificationRetentionDays", message: `verificationRetentionDays must be a whole number from 1 to ${MAX_VERIFICATION_DAYS}; ignored` });
+  }
   return { policy, problems };
 }
 
@@ -141,6 +154,8 @@ export function effectivePolicy(policy = {}) {
     allowUserKeys: policy.allowUserKeys ?? true,
     disabledSites: policy.disabledSites ?? [],
     personaRetentionDays: policy.personaRetentionDays ?? null,
+    thresholds: policy.thresholds ?? null,
+    verificationRetentionDays: policy.verificationRetentionDays ?? null,
   };
 }
 

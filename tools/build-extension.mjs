@@ -11,7 +11,9 @@
 // Both manifests get `content_scripts[0].matches` and `host_permissions` from the site adapters'
 // hosts (`https://host/*`, `https://*.domain/*`; sorted, duplicates and covered entries dropped),
 // replacing the lists in manifest.json, so a new adapter is enough to run on a new platform.
-// `activeTab` + `scripting` (the toolbar's "scan this page") stay as manifest.json has them.
+// `activeTab` + `scripting` (the popup's "scan this page") stay as manifest.json has them.
+// The side panel: Chrome gets `side_panel` + the "sidePanel" permission, Firefox `sidebar_action`
+// (the same sidepanel.html); each loses the other's keys, which it would warn about.
 //
 // Each target directory is deleted first and files are copied in sorted order, so the same inputs
 // give the same bytes. With SOURCE_DATE_EPOCH set (reproducible-builds convention), every file
@@ -108,6 +110,10 @@ function checkManifest(m) {
   for (const s of m.background?.scripts ?? []) needFile(s, "background.scripts");
   for (const cs of m.content_scripts ?? []) for (const js of cs.js ?? []) needFile(js, "content_scripts");
   if (m.options_ui?.page) needFile(m.options_ui.page, "options_ui.page");
+  if (m.action?.default_popup) needFile(m.action.default_popup, "action.default_popup");
+  if (m.side_panel?.default_path) needFile(m.side_panel.default_path, "side_panel.default_path");
+  if (m.sidebar_action?.default_panel) needFile(m.sidebar_action.default_panel, "sidebar_action.default_panel");
+  for (const icon of Object.values(m.sidebar_action?.default_icon ?? {})) needFile(icon, "sidebar_action.default_icon");
   for (const icon of Object.values(m.icons ?? {})) needFile(icon, "icons");
   for (const icon of Object.values(m.action?.default_icon ?? {})) needFile(icon, "action.default_icon");
   if (!m.browser_specific_settings?.gecko?.id) problems.push("browser_specific_settings.gecko.id is required");
@@ -150,6 +156,7 @@ function forChrome(src) {
   const m = structuredClone(src);
   m.background = { service_worker: src.background.service_worker, type: src.background.type };
   delete m.browser_specific_settings;
+  delete m.sidebar_action; // Firefox's sidebar; Chrome has side_panel
   return m;
 }
 
@@ -157,6 +164,9 @@ function forFirefox(src) {
   const m = structuredClone(src);
   m.background = { scripts: src.background.scripts, type: src.background.type };
   delete m.key; // Chrome-only; Firefox takes its id from browser_specific_settings.gecko.id
+  // Chrome's side panel; Firefox has sidebar_action (same page).
+  delete m.side_panel;
+  m.permissions = (m.permissions ?? []).filter((p) => p !== "sidePanel");
   return m;
 }
 

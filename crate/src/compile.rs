@@ -16,7 +16,7 @@
 use crate::checks::CheckSpec;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::field::{Field, FieldRef};
-use crate::pack::{parse_pack, Family, ListMatch, ListSpec, MatcherSpec, Pack, PackMeta, RuleSeverity, SiteSpec, Source, Verification};
+use crate::pack::{parse_pack, Family, ListMatch, ListSpec, MatcherSpec, Pack, PackMeta, RuleSeverity, RuleText, SiteSpec, Source, Verification, VerificationText};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
 use std::collections::{BTreeSet, HashMap};
@@ -132,6 +132,8 @@ pub(crate) struct CompiledRule {
     pub explain: String,
     pub advice: Option<String>,
     pub sources: Vec<Source>,
+    /// Language tag → translated texts, from the rule's own pack.
+    pub texts: Vec<(String, RuleText)>,
 }
 
 impl CompiledRule {
@@ -204,6 +206,10 @@ pub struct Rules {
     partitions: HashMap<String, Partition>,
     generic: Partition,
     pub(crate) verification: Verification,
+    /// Language tag → the verification script's translation (from the pack that supplied it).
+    pub(crate) verification_texts: Vec<(String, VerificationText)>,
+    /// Every language tag some loaded pack (or the engine's own texts) translates into.
+    pub(crate) languages: BTreeSet<String>,
 }
 
 /// The recruiter prompt used when no pack supplies one (signals-and-anchors §1.5, abridged).
@@ -218,6 +224,24 @@ fn default_verification() -> Verification {
     }
 }
 
+/// [`default_verification`] in the engine's other languages.
+fn default_verification_texts() -> Vec<(String, VerificationText)> {
+    vec![(
+        "de".into(),
+        VerificationText {
+            title: Some("Vor dem nächsten Schritt: Kamera-Verifizierung".into()),
+            steps: Some(vec![
+                "Führen Sie ein Live-Videogespräch mit eingeschalteter Kamera und sichtbarem Hintergrund.".into(),
+                "Lassen Sie sich den Ausweis vor der Kamera zeigen und vergleichen Sie ihn mit der Bewerbung.".into(),
+                "Versenden Sie Geräte nur an die Adresse auf dem Ausweis; zahlen Sie nur auf ein Konto, das auf den Namen der Person selbst lautet.".into(),
+            ]),
+        },
+    )]
+}
+
+/// Languages the engine itself speaks (the default verification script, check details).
+pub const ENGINE_LANGUAGES: &[&str] = crate::messages::Lang::TAGS;
+
 impl Rules {
     fn new(packs: Vec<Pack>) -> Rules {
         let mut rules = Vec::new();
@@ -226,9 +250,12 @@ impl Rules {
         let mut literals: Vec<Option<Vec<String>>> = Vec::new();
         let mut sites: Vec<SiteSpec> = Vec::new();
         let mut verification = None;
+        let mut verification_texts = Vec::new();
+        let mut languages: BTreeSet<String> = ENGINE_LANGUAGES.iter().map(|l| l.to_string()).collect();
         let mut metas = Vec::new();
         for pack in packs {
             metas.push(pack.meta.clone());
+            languages.extend(pack.translations.keys().cloned());
             // A later pack's adapter replaces an earlier one with the same id, so a trust team
             // can fix a site's selectors without waiting for a release.
             for site in pack.sites {
@@ -237,8 +264,19 @@ impl Rules {
                     None => sites.push(site),
                 }
             }
-            if pack.verification.is_some() {
-                verification = pack.verification;
+            if let Some(v) = pack.verification {
+                // The translation of a script is only as good as its step count: a
+                // translation with steps missing keeps the pack's steps (the linter warns).
+                verification_texts = pack
+                    .translations
+                    .iter()
+                    .filter_map(|(tag, t)| {
+                        let mut vt = t.verification.clone()?;
+                        vt.steps = vt.steps.filter(|s| s.len() == v.steps.len());
+                        Some((tag.clone(), vt))
+                    })
+                    .collect();
+                verification = Some(v);
             }
             let mut list_index: HashMap<String, usize> = HashMap::new();
             for (name, spec) in pack.lists {
@@ -256,6 +294,7 @@ impl Rules {
                 };
                 literals.push(lits);
                 site_scopes.push(r.sites.clone());
+                let texts = pack.translations.iter().filter_map(|(tag, t)| t.rules.get(&r.id).map(|rt| (tag.clone(), rt.clone()))).collect();
                 rules.push(CompiledRule {
                     id: r.id,
                     title: r.title,
@@ -268,6 +307,7 @@ impl Rules {
                     explain: r.explain,
                     advice: r.advice,
                     sources: r.sources.iter().filter_map(|s| pack.sources.get(s).cloned()).collect(),
+                    texts,
                 });
             }
         }
@@ -297,7 +337,9 @@ impl Rules {
             checks,
             partitions,
             generic,
+            verification_texts: if verification.is_some() { verification_texts } else { default_verification_texts() },
             verification: verification.unwrap_or_else(default_verification),
+            languages,
         }
     }
 
@@ -333,6 +375,11 @@ impl Rules {
                 sources: r.sources.clone(),
             })
             .collect()
+    }
+
+    /// Every language some loaded pack, or the engine itself, has texts in (`de`, `de-CH`).
+    pub fn languages(&self) -> Vec<&str> {
+        self.languages.iter().map(String::as_str).collect()
     }
 
     /// Ids of the site adapters.

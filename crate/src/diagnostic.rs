@@ -47,6 +47,12 @@ pub enum Code {
     ProtectedCharacteristic,
     /// A rule that targets a protected characteristic, with a written justification.
     JustifiedProtected,
+    /// A translation with a malformed language tag, a wrong type or an empty text.
+    BadTranslation,
+    /// A translation of something the pack does not have (a rule id, advice, a verification script).
+    TranslationUnknown,
+    /// A translated verification script whose number of steps differs from the pack's.
+    TranslationSteps,
 }
 
 impl Code {
@@ -71,12 +77,15 @@ impl Code {
             Code::ProtectedCharacteristic => "E017",
             Code::UnreachableRule => "W001",
             Code::JustifiedProtected => "W002",
+            Code::BadTranslation => "E018",
+            Code::TranslationUnknown => "W003",
+            Code::TranslationSteps => "W004",
         }
     }
 
     pub fn severity(self) -> Severity {
         match self {
-            Code::UnreachableRule | Code::JustifiedProtected => Severity::Warning,
+            Code::UnreachableRule | Code::JustifiedProtected | Code::TranslationUnknown | Code::TranslationSteps => Severity::Warning,
             _ => Severity::Error,
         }
     }

@@ -27,6 +27,8 @@ pub mod field;
 pub mod json_locate;
 pub mod jsonpath;
 pub mod literal;
+pub mod locale;
+pub mod messages;
 pub mod pack;
 pub mod persona;
 pub mod page;

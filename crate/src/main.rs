@@ -6,6 +6,8 @@
 
 use anyhow::{Context, Result};
 use candor::persona::{Memory, MemoryEntry};
+use candor::scan::ScanOptions;
+use candor::score::Thresholds;
 use candor::{lint, Compiler, Diagnostic, Level, Report, Scanner};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
@@ -56,6 +58,17 @@ enum Command {
         /// is flagged, as the extension does across the pages a recruiter visits.
         #[arg(long)]
         no_memory: bool,
+        /// Language of the rule texts and the verification prompt (`de`, `de-CH`), where the
+        /// packs translate them; anything untranslated stays as the pack wrote it.
+        #[arg(long, value_name = "TAG", value_parser = parse_lang)]
+        lang: Option<String>,
+        /// Score from which a candidate is `medium` (default 3; 1 to 59, below --high-at).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=candor::score::MAX_THRESHOLD as i64))]
+        medium_at: Option<u32>,
+        /// Score from which a candidate with medium-or-worse findings in two families is `high`
+        /// (default 9; up to 60). Only the cut-offs move: one family alone never makes `high`.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=candor::score::MAX_THRESHOLD as i64))]
+        high_at: Option<u32>,
     },
     /// Measure the rules on a labelled corpus (a directory with labels.json): recall of
     /// fraud-like items at medium and high, false positives at high, recall per family.
@@ -215,8 +228,14 @@ impl FailLevel {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Scan { paths, csv, summary, url, packs, format, fail_on, at, no_memory } => {
-            scan(&paths, url.as_deref(), &packs, format, fail_on, at, !no_memory, Outputs { csv, summary })
+        Command::Scan { paths, csv, summary, url, packs, format, fail_on, at, no_memory, lang, medium_at, high_at } => {
+            let d = Thresholds::default();
+            let thresholds = Thresholds::new(medium_at.unwrap_or(d.medium), high_at.unwrap_or(d.high)).unwrap_or_else(|e| {
+                use clap::CommandFactory;
+                Cli::command().error(clap::error::ErrorKind::ArgumentConflict, format!("--medium-at and --high-at: {e}")).exit()
+            });
+            let options = ScanOptions { locale: lang, thresholds };
+            scan(&paths, url.as_deref(), &packs, format, fail_on, at, !no_memory, &options, Outputs { csv, summary })
         }
         Command::Lint { pack, format } => lint_cmd(&pack, format),
         Command::Eval { dir, packs, format } => eval_cmd(&dir, &packs, format),
@@ -265,6 +284,11 @@ fn parse_time(s: &str) -> Result<i64, String> {
     let doy = (153 * (if mo > 2 { mo - 3 } else { mo + 9 }) + 2) / 5 + da - 1;
     let days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
     Ok(days * 86400 + h[0] * 3600 + h[1] * 60 + h.get(2).copied().unwrap_or(0))
+}
+
+/// A language tag for `--lang`.
+fn parse_lang(s: &str) -> Result<String, String> {
+    candor::locale::Locale::parse(s).map(|_| s.to_string())
 }
 
 /// A secret for this run's persona memory: it never leaves the process.
@@ -321,7 +345,7 @@ fn inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn scan(paths: &[PathBuf], url: Option<&str>, packs: &[PathBuf], format: Format, fail_on: Option<FailLevel>, at: Option<i64>, use_memory: bool, outputs: Outputs) -> Result<ExitCode> {
+fn scan(paths: &[PathBuf], url: Option<&str>, packs: &[PathBuf], format: Format, fail_on: Option<FailLevel>, at: Option<i64>, use_memory: bool, options: &ScanOptions, outputs: Outputs) -> Result<ExitCode> {
     use std::io::IsTerminal;
     let rules = compiler_with(packs)?.build();
     let mut memory = Memory { key: run_secret(), entries: Vec::new() };
@@ -342,7 +366,7 @@ fn scan(paths: &[PathBuf], url: Option<&str>, packs: &[PathBuf], format: Format,
             }
         };
         let source = path.display().to_string();
-        let scanner = Scanner::new(&rules).at(at).with_memory(use_memory.then_some(&memory));
+        let scanner = Scanner::new(&rules).at(at).options(options).with_memory(use_memory.then_some(&memory));
         let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
         let report = if is_json {
             let parsed = serde_json::from_str::<serde_json::Value>(&text).map_err(|e| format!("{source}: not valid JSON: {e}"));

@@ -11,6 +11,7 @@
 //! can export or wipe them.
 
 use crate::candidate::Candidate;
+use crate::messages::{Detail, Shared};
 use crate::field::Field;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
@@ -216,27 +217,22 @@ pub fn candidate_key(site: &str, c: &Candidate, url: Option<&str>) -> String {
 
 /// Evidence spans for reuse found in memory: `(text index, start, end, detail)`.
 /// `fingerprint` is the candidate's, from [`fingerprint_with_spans`] under `memory.key`.
-pub fn reuse_hits(c: &Candidate, memory: &Memory, key: &str, fingerprint: &(Fingerprint, Spans), min_text_similarity: f64) -> Vec<(usize, usize, usize, String)> {
+pub fn reuse_hits(c: &Candidate, memory: &Memory, key: &str, fingerprint: &(Fingerprint, Spans), min_text_similarity: f64) -> Vec<(usize, usize, usize, Detail)> {
     let (fp, (spans, text_index)) = fingerprint;
     let mut out = Vec::new();
     for r in find_reuse(fp, key, c.name.as_deref(), &memory.entries, min_text_similarity) {
-        let who = format!(
-            "seen as {} on {}, {}",
-            r.other.name.as_deref().unwrap_or("an unnamed profile"),
-            r.other.site,
-            format_day(r.other.seen_at)
-        );
+        let detail = |shared| Detail::PersonaReuse { name: r.other.name.clone(), site: r.other.site.clone(), day: format_day(r.other.seen_at), shared };
         if r.kind == "text" {
             if let Some(i) = text_index {
                 let t = &c.texts[*i].text;
                 let start = t.len() - t.trim_start().len();
-                out.push((*i, start, t.trim_end().len().max(start), format!("{who}: {:.0}% the same text", r.similarity * 100.0)));
+                out.push((*i, start, t.trim_end().len().max(start), detail(Shared::Text(r.similarity * 100.0))));
             }
         } else if let Some((_, i, s, e)) = spans
             .iter()
             .find(|(id, ..)| id.split(':').next() == Some(r.kind) && r.other.fingerprint.identifiers.contains(id))
         {
-            out.push((*i, *s, *e, format!("{who}: the same {}", r.kind)));
+            out.push((*i, *s, *e, detail(Shared::Identifier(r.kind))));
         }
     }
     out
@@ -363,6 +359,7 @@ mod tests {
         let hits = reuse_hits(&c, &memory, "greenhouse:3", &fingerprint_with_spans(&c, &memory.key), 0.8);
         assert_eq!(hits.len(), 1, "{hits:?}");
         let (i, s, e, detail) = &hits[0];
+        let detail = detail.render(crate::messages::Lang::En);
         assert!(detail.ends_with("the same email"), "{detail}");
         assert_eq!(&c.texts[*i].text[*s..*e], "sofia@example.net");
     }

@@ -110,6 +110,10 @@ pub struct Report {
     pub candidates: Vec<CandidateReport>,
     pub notices: Vec<Notice>,
     pub prompt: Prompt,
+    /// The language of the texts: the requested locale's best match among the loaded
+    /// translations (`de` for a `de-CH` request with only German), or `None` when the packs'
+    /// own texts are used. A text a pack does not translate stays in the pack's language.
+    pub locale: Option<String>,
     pub packs: Vec<PackRef>,
     pub engine: &'static str,
 }

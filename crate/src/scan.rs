@@ -12,12 +12,14 @@ use crate::candidate::{Candidate, ExtractedPage, FieldText, Notice};
 use crate::checks::{self, CheckContext, Hit};
 use crate::compile::{CompiledList, Matcher, Partition, Rules};
 use crate::literal::has_non_ascii_fold;
+use crate::locale::{lookup, Locale};
+use crate::messages::{Detail, Lang};
 use crate::pack::{ListMatch, PageKind};
 use crate::page::dom::{element_path, truncate_at, utf16_offset};
 use crate::page::{generic, notice, site, thread};
 use crate::persona::{self, Memory};
 use crate::report::{CandidateReport, Evidence, Finding, Level, PackRef, PersonaRecord, Prompt, Report};
-use crate::score::score;
+use crate::score::{score_with, Thresholds};
 use crate::weburl::WebUrl;
 use scraper::{Html, Selector};
 use std::collections::BTreeMap;
@@ -35,11 +37,28 @@ pub struct Scanner<'r> {
     rules: &'r Rules,
     now: Option<i64>,
     memory: Option<&'r Memory>,
+    locale: Option<Locale>,
+    thresholds: Thresholds,
 }
 
 impl<'r> Scanner<'r> {
     pub fn new(rules: &'r Rules) -> Self {
-        Scanner { rules, now: None, memory: None }
+        Scanner { rules, now: None, memory: None, locale: None, thresholds: Thresholds::default() }
+    }
+
+    /// The language of the report's texts (`de`, `de-CH`; see [`crate::locale`]). Each rule
+    /// text and the prompt come from the best matching translation in the packs, else as the
+    /// pack wrote them. A tag that is not well-formed matches nothing: callers that take tags
+    /// from users check them with [`Locale::parse`] first, as the CLI and the wasm binding do.
+    pub fn locale(mut self, tag: Option<&str>) -> Self {
+        self.locale = tag.and_then(|t| Locale::parse(t).ok());
+        self
+    }
+
+    /// The score cut-offs for `medium` and `high` (see [`Thresholds`]).
+    pub fn thresholds(mut self, thresholds: Thresholds) -> Self {
+        self.thresholds = thresholds;
+        self
     }
 
     /// The time of the scan (Unix seconds, UTC). A page's displayed clock can only be compared
@@ -165,6 +184,8 @@ impl<'r> Scanner<'r> {
         }
         let top = candidates.iter().map(|c| c.level).max().unwrap_or(Level::None);
         let v = &self.rules.verification;
+        let locale = self.locale.as_ref();
+        let vt = &self.rules.verification_texts;
         Report {
             source: source.to_string(),
             url,
@@ -174,14 +195,15 @@ impl<'r> Scanner<'r> {
             candidates,
             notices: page.notices,
             prompt: Prompt {
-                title: v.title.clone(),
-                steps: v.steps.clone(),
+                title: lookup(locale, vt, |t| t.title.clone()).unwrap_or_else(|| v.title.clone()),
+                steps: lookup(locale, vt, |t| t.steps.clone()).unwrap_or_else(|| v.steps.clone()),
                 emphasis: match top {
                     Level::None | Level::Low => "standard",
                     Level::Medium => "raised",
                     Level::High | Level::Critical => "urgent",
                 },
             },
+            locale: locale.and_then(|l| l.resolve(|t| self.rules.languages.contains(t))).map(str::to_string),
             packs: self.rules.packs.iter().map(|p| PackRef { id: p.id.clone(), version: p.version.clone() }).collect(),
             engine: env!("CARGO_PKG_VERSION"),
         }
@@ -198,6 +220,7 @@ impl<'r> Scanner<'r> {
         page_hits: Vec<(u32, Vec<Hit>)>,
         doc: Option<&Html>,
     ) -> CandidateReport {
+        let lang = Lang::for_locale(self.locale.as_ref());
         // rule index → (match count, evidence)
         let mut hits: BTreeMap<u32, (u32, Vec<Evidence>)> = BTreeMap::new();
         let record = |ri: u32, found: Vec<Hit>, hits: &mut BTreeMap<u32, (u32, Vec<Evidence>)>| {
@@ -208,7 +231,7 @@ impl<'r> Scanner<'r> {
             entry.0 += found.len() as u32;
             for h in found {
                 if entry.1.len() < MAX_EVIDENCE {
-                    entry.1.push(evidence(&c.texts[h.text], h.start, h.end, h.detail, doc));
+                    entry.1.push(evidence(&c.texts[h.text], h.start, h.end, h.detail, lang, doc));
                 }
             }
         };
@@ -259,7 +282,7 @@ impl<'r> Scanner<'r> {
                 entry.0 += found.len() as u32;
                 for (s, e, detail) in found {
                     if entry.1.len() < MAX_EVIDENCE {
-                        entry.1.push(evidence(ft, s, e, detail, doc));
+                        entry.1.push(evidence(ft, s, e, detail, lang, doc));
                     }
                 }
             }
@@ -274,13 +297,16 @@ impl<'r> Scanner<'r> {
                 // The same phrase on several lines is one piece of evidence to show.
                 let mut seen = std::collections::HashSet::new();
                 evidence.retain(|e| seen.insert((e.field.clone(), e.text.to_lowercase())));
+                let locale = self.locale.as_ref();
+                let texts = &rule.texts;
                 Some(Finding {
                     rule: rule.id.clone(),
                     family: rule.family,
                     severity: rule.severity,
-                    title: rule.title.clone(),
-                    explain: rule.explain.clone(),
-                    advice: rule.advice.clone(),
+                    title: lookup(locale, texts, |t| t.title.clone()).unwrap_or_else(|| rule.title.clone()),
+                    explain: lookup(locale, texts, |t| t.explain.clone()).unwrap_or_else(|| rule.explain.clone()),
+                    // Advice is translated only where the rule has advice (the linter warns otherwise).
+                    advice: rule.advice.as_ref().map(|a| lookup(locale, texts, |t| t.advice.clone()).unwrap_or_else(|| a.clone())),
                     matches: count,
                     evidence,
                     sources: rule.sources.clone(),
@@ -288,7 +314,7 @@ impl<'r> Scanner<'r> {
             })
             .collect();
         findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.rule.cmp(&b.rule)));
-        let (score, level, families) = score(&findings);
+        let (score, level, families) = score_with(&findings, self.thresholds);
         let mut fields: Vec<String> = c
             .texts
             .iter()
@@ -366,7 +392,7 @@ fn matching_text(ft: &FieldText) -> (std::borrow::Cow<'_, str>, Option<Vec<usize
     (std::borrow::Cow::Owned(out), Some(map))
 }
 
-fn list_matches(list: &CompiledList, text: &str) -> Vec<(usize, usize, Option<String>)> {
+fn list_matches(list: &CompiledList, text: &str) -> Vec<(usize, usize, Option<Detail>)> {
     // Entries are stored with single spaces; page text wraps names across lines and pads them
     // ("Yanbian\n      Silverstar"). Match on a whitespace-collapsed copy and map back.
     let (collapsed, map) = collapse_whitespace(text);
@@ -381,13 +407,7 @@ fn list_matches(list: &CompiledList, text: &str) -> Vec<(usize, usize, Option<St
                 continue;
             }
             let entry = &list.entries[entry_of[m.pattern().as_usize()]];
-            let mut detail = format!("matches \"{}\"", entry.value);
-            if let Some(note) = &entry.note {
-                detail.push_str(&format!(" — {note}"));
-            }
-            if let Some(date) = &entry.date {
-                detail.push_str(&format!(" ({date})"));
-            }
+            let detail = Detail::ListMatch { value: entry.value.clone(), note: entry.note.clone(), date: entry.date.clone() };
             out.push((map[s], map[e - 1] + collapsed[e - 1..].chars().next().map_or(1, char::len_utf8), Some(detail)));
             if out.len() >= MAX_MATCHES_PER_TEXT {
                 return out;
@@ -422,7 +442,7 @@ fn collapse_whitespace(text: &str) -> (String, Vec<usize>) {
     (out, map)
 }
 
-fn evidence(ft: &FieldText, start: usize, end: usize, detail: Option<String>, doc: Option<&Html>) -> Evidence {
+fn evidence(ft: &FieldText, start: usize, end: usize, detail: Option<Detail>, lang: Lang, doc: Option<&Html>) -> Evidence {
     let field = match ft.sub {
         Some(sub) => format!("{}.{sub}", ft.field),
         None => ft.field.to_string(),
@@ -438,7 +458,7 @@ fn evidence(ft: &FieldText, start: usize, end: usize, detail: Option<String>, do
         Some(_) => (Some(utf16_offset(&ft.text, start)), Some(utf16_offset(&ft.text, end))),
         None => (None, None),
     };
-    Evidence { field, text, path, start: start16, end: end16, detail }
+    Evidence { field, text, path, start: start16, end: end16, detail: detail.map(|d| d.render(lang)) }
 }
 
 /// The page's own idea of its URL: `<link rel=canonical>` or `og:url`.
@@ -453,4 +473,84 @@ fn page_url(doc: &Html) -> Option<String> {
         .map(str::trim)
         .find(|u| WebUrl::parse(u).is_some_and(|u| u.is_http()))
         .map(str::to_string)
+}
+
+/// Per-scan options as the extension passes them (`{locale?: "de", thresholds?: {medium: 3,
+/// high: 9}}`), checked strictly: an unknown key, a wrong type, a malformed tag or
+/// cut-offs out of range are errors, so a typo in a caller never silently changes a result.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScanOptions {
+    pub locale: Option<String>,
+    pub thresholds: Thresholds,
+}
+
+impl ScanOptions {
+    /// Reads options from JSON; `null` means none.
+    pub fn from_json(v: &serde_json::Value) -> Result<ScanOptions, String> {
+        use serde_json::Value;
+        let m = match v {
+            Value::Null => return Ok(ScanOptions::default()),
+            Value::Object(m) => m,
+            _ => return Err("scan options must be an object: {locale?, thresholds?}".into()),
+        };
+        let mut out = ScanOptions::default();
+        for (key, value) in m {
+            match (key.as_str(), value) {
+                ("locale", Value::Null) | ("thresholds", Value::Null) => {}
+                ("locale", Value::String(s)) => {
+                    Locale::parse(s).map_err(|e| format!("scan option locale: {e}"))?;
+                    out.locale = Some(s.clone());
+                }
+                ("locale", _) => return Err("scan option locale must be a string such as \"de\"".into()),
+                ("thresholds", Value::Object(t)) => {
+                    if let Some(k) = t.keys().find(|k| !matches!(k.as_str(), "medium" | "high")) {
+                        return Err(format!("unknown key \"{k}\" in scan option thresholds; it takes medium and high"));
+                    }
+                    let cut = |k: &str, default: u32| match t.get(k) {
+                        None => Ok(default),
+                        Some(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()).ok_or_else(|| format!("scan option thresholds.{k} must be a whole number, not {n}")),
+                    };
+                    let d = Thresholds::default();
+                    out.thresholds = Thresholds::new(cut("medium", d.medium)?, cut("high", d.high)?)?;
+                }
+                ("thresholds", _) => return Err("scan option thresholds must be an object {medium, high}".into()),
+                (other, _) => return Err(format!("unknown scan option \"{other}\"; the options are locale and thresholds")),
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl<'r> Scanner<'r> {
+    /// Applies checked [`ScanOptions`].
+    pub fn options(self, options: &ScanOptions) -> Self {
+        self.locale(options.locale.as_deref()).thresholds(options.thresholds)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn scan_options_are_checked_strictly() {
+        let o = ScanOptions::from_json(&json!({"locale": "de-CH", "thresholds": {"medium": 2, "high": 12}})).unwrap();
+        assert_eq!(o, ScanOptions { locale: Some("de-CH".into()), thresholds: Thresholds { medium: 2, high: 12 } });
+        assert_eq!(ScanOptions::from_json(&json!(null)).unwrap(), ScanOptions::default());
+        assert_eq!(ScanOptions::from_json(&json!({"thresholds": {"high": 20}})).unwrap().thresholds, Thresholds { medium: 3, high: 20 });
+        for (bad, says) in [
+            (json!({"lang": "de"}), "unknown scan option \"lang\""),
+            (json!({"locale": 7}), "must be a string"),
+            (json!({"locale": "deutsch"}), "not a language tag"),
+            (json!({"thresholds": {"medium": 9, "high": 3}}), "1 ≤ medium < high ≤ 60"),
+            (json!({"thresholds": {"medium": 2.5, "high": 9}}), "whole number"),
+            (json!({"thresholds": {"medium": 3, "hi": 9}}), "unknown key \"hi\""),
+            (json!({"thresholds": 5}), "must be an object"),
+            (json!("de"), "must be an object"),
+        ] {
+            let err = ScanOptions::from_json(&bad).unwrap_err();
+            assert!(err.contains(says), "{bad}: {err}");
+        }
+    }
 }

@@ -4,6 +4,9 @@
 //! several signals agree, and so do we. A family contributes at most [`FAMILY_CAP`] points, so
 //! one noisy family cannot reach `high` on its own; `high` needs medium-or-worse findings in two
 //! independent families; one critical finding (an exact sanctions identifier) is `critical`.
+//!
+//! A recruiter (or an administrator) may move the score cut-offs with [`Thresholds`]; the
+//! two-strong-families condition for `high` and the `critical` rule stay as they are.
 
 use crate::pack::{Family, RuleSeverity};
 use crate::report::{Finding, Level};
@@ -12,6 +15,31 @@ use std::collections::BTreeMap;
 pub const FAMILY_CAP: u32 = 8;
 pub const MEDIUM_SCORE: u32 = 3;
 pub const HIGH_SCORE: u32 = 9;
+/// The highest cut-off a recruiter may set: above it `high` would need nearly every family.
+pub const MAX_THRESHOLD: u32 = 60;
+
+/// The score cut-offs for `medium` and `high`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Thresholds {
+    pub medium: u32,
+    pub high: u32,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds { medium: MEDIUM_SCORE, high: HIGH_SCORE }
+    }
+}
+
+impl Thresholds {
+    /// Checked cut-offs: `1 ≤ medium < high ≤ 60`.
+    pub fn new(medium: u32, high: u32) -> Result<Thresholds, String> {
+        if medium < 1 || medium >= high || high > MAX_THRESHOLD {
+            return Err(format!("thresholds must satisfy 1 ≤ medium < high ≤ {MAX_THRESHOLD}; got medium {medium}, high {high}"));
+        }
+        Ok(Thresholds { medium, high })
+    }
+}
 
 pub fn points(severity: RuleSeverity) -> u32 {
     match severity {
@@ -22,8 +50,13 @@ pub fn points(severity: RuleSeverity) -> u32 {
     }
 }
 
-/// Score, level and the families that fired.
+/// Score, level and the families that fired, with the default cut-offs.
 pub fn score(findings: &[Finding]) -> (u32, Level, Vec<Family>) {
+    score_with(findings, Thresholds::default())
+}
+
+/// Score, level and the families that fired, with the given cut-offs.
+pub fn score_with(findings: &[Finding], t: Thresholds) -> (u32, Level, Vec<Family>) {
     let mut per_family: BTreeMap<Family, (u32, RuleSeverity)> = BTreeMap::new();
     for f in findings {
         let e = per_family.entry(f.family).or_insert((0, RuleSeverity::Low));
@@ -34,9 +67,9 @@ pub fn score(findings: &[Finding]) -> (u32, Level, Vec<Family>) {
     let strong_families = per_family.values().filter(|(_, s)| *s >= RuleSeverity::Medium).count();
     let level = if findings.iter().any(|f| f.severity == RuleSeverity::Critical) {
         Level::Critical
-    } else if strong_families >= 2 && score >= HIGH_SCORE {
+    } else if strong_families >= 2 && score >= t.high {
         Level::High
-    } else if score >= MEDIUM_SCORE {
+    } else if score >= t.medium {
         Level::Medium
     } else if !findings.is_empty() {
         Level::Low
@@ -81,6 +114,29 @@ mod tests {
     fn weak_second_family_is_not_enough() {
         let f = vec![finding(Family::Messaging, RuleSeverity::High), finding(Family::Payment, RuleSeverity::Low), finding(Family::Payment, RuleSeverity::Low), finding(Family::Payment, RuleSeverity::Low)];
         assert_eq!(score(&f).1, Level::Medium);
+    }
+
+    #[test]
+    fn thresholds_move_only_the_cut_offs() {
+        let two = vec![finding(Family::Messaging, RuleSeverity::High), finding(Family::Payment, RuleSeverity::Medium)];
+        let strict = Thresholds::new(7, 12).unwrap();
+        assert_eq!(score_with(&two, strict).1, Level::Medium, "9 points are below a high cut-off of 12");
+        assert_eq!(score_with(&[finding(Family::Payment, RuleSeverity::Medium)], strict).1, Level::Low);
+        let lax = Thresholds::new(1, 4).unwrap();
+        assert_eq!(score_with(&[finding(Family::Content, RuleSeverity::Low)], lax).1, Level::Medium);
+        // One family still never reaches high, and critical is still critical.
+        let one: Vec<_> = (0..5).map(|_| finding(Family::Messaging, RuleSeverity::High)).collect();
+        assert_eq!(score_with(&one, lax).1, Level::Medium);
+        assert_eq!(score_with(&[finding(Family::Sanctions, RuleSeverity::Critical)], strict).1, Level::Critical);
+    }
+
+    #[test]
+    fn thresholds_are_checked() {
+        assert_eq!(Thresholds::default(), Thresholds { medium: MEDIUM_SCORE, high: HIGH_SCORE });
+        assert!(Thresholds::new(1, 60).is_ok());
+        for (m, h) in [(0, 9), (9, 9), (10, 9), (3, 61)] {
+            assert!(Thresholds::new(m, h).is_err(), "{m} {h}");
+        }
     }
 
     #[test]

@@ -4,9 +4,19 @@
 //! the boundary goes through serde-wasm-bindgen as plain JSON-compatible data.
 
 use crate::persona::{Memory, MemoryEntry};
+use crate::scan::ScanOptions;
 use crate::{lint, Compiler, Rules, Scanner as CoreScanner, BUILTIN_PACK};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+
+/// Scan options from JS: `undefined`/`null` for none, else `{locale?, thresholds?: {medium, high}}`.
+fn scan_options(options: JsValue) -> Result<ScanOptions, JsError> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(ScanOptions::default());
+    }
+    let value: serde_json::Value = serde_wasm_bindgen::from_value(options).map_err(|e| JsError::new(&format!("bad scan options: {e}")))?;
+    ScanOptions::from_json(&value).map_err(|e| JsError::new(&e))
+}
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
@@ -41,12 +51,14 @@ impl Scanner {
 
     /// Scans serialised HTML as the page at `url`. `now` is the time of the scan in Unix
     /// seconds (`Date.now() / 1000` for a live page); without it, displayed clocks are not
-    /// compared with the claimed location.
+    /// compared with the claimed location. `options` (optional): `{locale?: "de", thresholds?:
+    /// {medium, high}}`; an unknown key or an invalid value throws.
     #[wasm_bindgen(js_name = scanHtml)]
-    pub fn scan_html(&self, url: &str, html: &str, now: Option<f64>) -> Result<JsValue, JsError> {
+    pub fn scan_html(&self, url: &str, html: &str, now: Option<f64>, options: JsValue) -> Result<JsValue, JsError> {
+        let options = scan_options(options)?;
         let url = (!url.is_empty()).then_some(url);
         let now = now.filter(|n| n.is_finite()).map(|n| n as i64);
-        to_js(&CoreScanner::new(&self.rules).at(now).with_memory(self.memory.as_ref()).scan_html(url.unwrap_or("page"), url, html))
+        to_js(&CoreScanner::new(&self.rules).at(now).options(&options).with_memory(self.memory.as_ref()).scan_html(url.unwrap_or("page"), url, html))
     }
 
     /// Sets the persona memory: the install's secret (hex, at least 16 bytes) and the remembered
@@ -75,16 +87,23 @@ impl Scanner {
         self.memory = None;
     }
 
-    /// Scans a plain-text message thread.
+    /// Scans a plain-text message thread; `options` as for `scanHtml`.
     #[wasm_bindgen(js_name = scanText)]
-    pub fn scan_text(&self, source: &str, text: &str) -> Result<JsValue, JsError> {
-        to_js(&CoreScanner::new(&self.rules).with_memory(self.memory.as_ref()).scan_text(source, text))
+    pub fn scan_text(&self, source: &str, text: &str, options: JsValue) -> Result<JsValue, JsError> {
+        let options = scan_options(options)?;
+        to_js(&CoreScanner::new(&self.rules).options(&options).with_memory(self.memory.as_ref()).scan_text(source, text))
     }
 
     /// Number of active rules.
     #[wasm_bindgen(js_name = ruleCount)]
     pub fn rule_count(&self) -> usize {
         self.rules.rule_count()
+    }
+
+    /// The languages the loaded packs (and the engine) have texts in: `["de", ...]`.
+    #[wasm_bindgen(js_name = languages)]
+    pub fn languages(&self) -> Vec<String> {
+        self.rules.languages().into_iter().map(str::to_string).collect()
     }
 
     /// The packs compiled in: `[{id, title, publisher, version, ...}]`.

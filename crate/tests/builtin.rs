@@ -59,3 +59,39 @@ fn the_signal_catalogue_is_current() {
     let missing: Vec<String> = rules.catalogue().into_iter().map(|r| r.id).filter(|id| !doc.contains(&format!("`{id}`"))).collect();
     assert!(missing.is_empty(), "docs/signals.md is missing {missing:?}: run `make docs`");
 }
+
+/// Every built-in rule has a complete German translation (title, explanation, and advice where
+/// the rule has advice), as does the verification script, and the German texts pass the checks
+/// the English ones do. A new rule without German fails here.
+#[test]
+fn builtin_pack_is_fully_translated_into_german() {
+    let pack = parse_pack(BUILTIN_PACK).pack.unwrap();
+    let de = pack.translations.get("de").expect("the built-in pack has German texts");
+    let mut problems = Vec::new();
+    for r in &pack.rules {
+        let Some(t) = de.rules.get(&r.id) else {
+            problems.push(format!("{}: no German translation", r.id));
+            continue;
+        };
+        match &t.title {
+            Some(title) if (8..=120).contains(&title.chars().count()) && title != &r.title => {}
+            other => problems.push(format!("{}: German title {other:?}", r.id)),
+        }
+        match &t.explain {
+            Some(explain) if explain.len() >= 40 && explain != &r.explain => {}
+            other => problems.push(format!("{}: German explanation {other:?}", r.id)),
+        }
+        match (&r.advice, &t.advice) {
+            (Some(en), Some(de)) if !de.trim().is_empty() && de != en => {}
+            (None, None) => {}
+            (en, de) => problems.push(format!("{}: advice {en:?} translated as {de:?}", r.id)),
+        }
+    }
+    let v = pack.verification.as_ref().unwrap();
+    let vt = de.verification.as_ref().expect("German verification script");
+    assert!(vt.title.as_ref().is_some_and(|t| t != &v.title), "German verification title");
+    let steps = vt.steps.as_ref().expect("German verification steps");
+    assert_eq!(steps.len(), v.steps.len(), "one German step per step");
+    assert!(steps.iter().zip(&v.steps).all(|(de, en)| de.len() >= 20 && de != en), "{steps:#?}");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -145,6 +145,10 @@ fn files_of_one_run_are_compared_for_persona_reuse() {
     let detail = second["findings"][0]["evidence"][0]["detail"].as_str().unwrap();
     assert!(detail.starts_with("seen as Kevin Ross on generic,") && detail.ends_with("the same email"), "{detail}");
     assert!(v["reports"][0]["candidates"][0].get("persona").is_none(), "fingerprints are not printed");
+    let out = candor(&["scan", &a, &b, "--format", "json", "--lang", "de"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let detail = v["reports"][1]["candidates"][0]["findings"][0]["evidence"][0]["detail"].as_str().unwrap();
+    assert!(detail.starts_with("gesehen als Kevin Ross auf generic,") && detail.ends_with("dieselbe E-Mail-Adresse"), "{detail}");
     let out = candor(&["scan", &a, &b, "--format", "json", "--no-memory"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["reports"][1]["candidates"][0]["level"], "none");
@@ -196,4 +200,52 @@ fn bulk_scan_of_a_directory_and_an_ats_export_with_csv_and_summary() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a Greenhouse, Lever or Ashby candidate export"));
     assert!(String::from_utf8_lossy(&out.stdout).contains("Ana Lima"));
+}
+
+#[test]
+fn scan_in_german_with_other_thresholds() {
+    let thread = tmp("de.txt", "Recruiter: can we do a video call?\nAlex: my webcam is broken, let's keep to chat\nAlex: also please pay me in USDT only\n");
+    let out = candor(&["scan", &thread, "--format", "json", "--lang", "de"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = &v["reports"][0];
+    assert_eq!(r["locale"], "de");
+    assert_eq!(r["prompt"]["title"], "Vor dem nächsten Schritt: Kamera-Verifizierung");
+    let camera = r["candidates"][0]["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "SIG-39.camera-broken").unwrap();
+    assert_eq!(camera["title"], "Sagt, die Kamera oder Webcam sei defekt");
+    assert_eq!(r["candidates"][0]["level"], "high");
+    let text = candor(&["scan", &thread, "--lang", "de-CH"]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("Kamera-Verifizierung"), "{}", String::from_utf8_lossy(&text.stdout));
+    let english = candor(&["scan", &thread, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&english.stdout).unwrap();
+    assert!(v["reports"][0]["locale"].is_null(), "no --lang: the packs' own texts");
+    // The same findings with a higher cut-off for high: medium, with the same score.
+    let score = v["reports"][0]["candidates"][0]["score"].as_u64().unwrap();
+    let high_at = (score + 1).to_string();
+    let out = candor(&["scan", &thread, "--format", "json", "--high-at", &high_at, "--fail-on", "high"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["reports"][0]["candidates"][0]["level"], "medium");
+    assert_eq!(v["reports"][0]["candidates"][0]["score"].as_u64(), Some(score));
+}
+
+#[test]
+fn bad_language_or_thresholds_are_usage_errors() {
+    let thread = tmp("u.txt", "Alex: my webcam is broken\n");
+    for (args, says) in [
+        (vec!["--lang", "deutsch"], "is not a language tag"),
+        (vec!["--medium-at", "0"], "--medium-at"),
+        (vec!["--high-at", "61"], "--high-at"),
+        (vec!["--medium-at", "9", "--high-at", "9"], "1 ≤ medium < high ≤ 60"),
+        (vec!["--medium-at", "12"], "1 ≤ medium < high ≤ 60"),
+        (vec!["--high-at", "many"], "--high-at"),
+    ] {
+        let mut all = vec!["scan", thread.as_str()];
+        all.extend(args.iter().copied());
+        let out = candor(&all);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(says) && !err.contains("panicked"), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}: nothing is scanned");
+    }
 }

@@ -237,3 +237,80 @@ describe("wasm engine (build/pkg) in Node", () => {
     if (ev.start != null) assert.equal(text.slice(ev.start, ev.end), ev.text);
   });
 });
+
+describe("scan options: locale and thresholds", () => {
+  const THREAD = "Recruiter: can we do a video call?\nAlex: my webcam is broken, let's keep to chat\nAlex: also please pay me in USDT only\n";
+
+  it("a German scan has German rule texts and prompt, and says which language it used", () => {
+    const { html, expect } = fixture("upwork", "profile-risky");
+    const scanner = new engine.Scanner([]);
+    const en = scanner.scanHtml(expect.url, html, undefined);
+    const de = scanner.scanHtml(expect.url, html, undefined, { locale: "de" });
+    assert.equal(en.locale, null);
+    assert.equal(de.locale, "de");
+    assert.deepEqual(de.candidates[0].findings.map((f) => f.rule), en.candidates[0].findings.map((f) => f.rule));
+    assert.equal(de.candidates[0].level, en.candidates[0].level);
+    for (const [i, f] of de.candidates[0].findings.entries()) {
+      const e = en.candidates[0].findings[i];
+      assert.notEqual(f.title, e.title, `${f.rule}: German title`);
+      assert.notEqual(f.explain, e.explain, `${f.rule}: German explanation`);
+      assert.deepEqual(f.evidence, e.evidence, `${f.rule}: evidence is the page's own text`);
+    }
+    assert.equal(de.prompt.title, "Vor dem nächsten Schritt: Kamera-Verifizierung");
+    assert.equal(de.prompt.steps.length, en.prompt.steps.length);
+    const ch = scanner.scanText("t.txt", THREAD, { locale: "de-CH" });
+    assert.equal(ch.locale, "de", "de-CH falls back to de");
+    assert.equal(ch.candidates[0].findings.find((f) => f.rule === "SIG-39.camera-broken").title, "Sagt, die Kamera oder Webcam sei defekt");
+    const fr = scanner.scanText("t.txt", THREAD, { locale: "fr" });
+    assert.equal(fr.locale, null, "no French texts: the packs' own");
+    assert.equal(fr.prompt.title, en.prompt.title);
+    assert.ok(scanner.languages().includes("de"));
+    const wallet = "Recruiter: hi\nAlex: please send the pay to 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa\n";
+    const detail = (options) => scanner.scanText("c.txt", wallet, options).candidates[0].findings.find((f) => f.rule === "SIG-44.crypto-address").evidence[0].detail;
+    assert.equal(detail(undefined), "Bitcoin address (checksum valid)");
+    assert.equal(detail({ locale: "de" }), "Bitcoin-Adresse (Prüfsumme gültig)", "the engine's own details follow the language");
+  });
+
+  it("thresholds move the cut-offs; one family alone still never reaches high", () => {
+    const scanner = new engine.Scanner([]);
+    const base = scanner.scanText("t.txt", THREAD, {}).candidates[0];
+    assert.equal(base.level, "high");
+    const strict = scanner.scanText("t.txt", THREAD, { thresholds: { medium: 3, high: base.score + 1 } }).candidates[0];
+    assert.deepEqual([strict.level, strict.score], ["medium", base.score]);
+    const weak = "Recruiter: hi\nAlex: can we chat on Telegram instead?\n";
+    const lax = scanner.scanText("w.txt", weak, { thresholds: { medium: 1, high: 2 } }).candidates[0];
+    assert.equal(lax.families.length, 1);
+    assert.equal(lax.level, "medium");
+    assert.equal(scanner.scanText("w.txt", weak, null).candidates[0].level, scanner.scanText("w.txt", weak).candidates[0].level);
+  });
+
+  it("bad options throw a clear error instead of scanning", () => {
+    const scanner = new engine.Scanner([]);
+    for (const [options, message] of [
+      [{ lang: "de" }, /unknown scan option "lang"/],
+      [{ locale: 42 }, /locale must be a string/],
+      [{ locale: "deutsch" }, /not a language tag/],
+      [{ thresholds: { medium: 9, high: 3 } }, /1 ≤ medium < high ≤ 60/],
+      [{ thresholds: { medium: 3, high: 61 } }, /1 ≤ medium < high ≤ 60/],
+      [{ thresholds: { medium: 3, high: 9, low: 1 } }, /unknown key "low"/],
+      [{ thresholds: { medium: "3", high: 9 } }, /whole number/],
+      ["de", /must be an object/],
+    ]) {
+      assert.throws(() => scanner.scanHtml("https://example.com/", "<p>hi</p>", undefined, options), message, JSON.stringify(options));
+      assert.throws(() => scanner.scanText("t.txt", THREAD, options), message, JSON.stringify(options));
+    }
+  });
+
+  it("a pack's translations apply to its own rules", () => {
+    const p = pack([rule("t.gift", "(?i)gift cards?", { advice: "Do not pay." })], {
+      translations: { de: { rules: { "t.gift": { title: "Verlangt Geschenkkarten", explain: "Geschenkkarten sind nicht nachverfolgbar." } } } },
+    });
+    const scanner = new engine.Scanner([JSON.stringify(p)]);
+    const f = scanner.scanText("t.txt", "Sam: pay me in gift cards", { locale: "de" }).candidates[0].findings.find((x) => x.rule === "t.gift");
+    assert.equal(f.title, "Verlangt Geschenkkarten");
+    assert.equal(f.explain, "Geschenkkarten sind nicht nachverfolgbar.");
+    assert.equal(f.advice, "Do not pay.", "untranslated advice stays as written");
+    const bad = pack([rule("t.gift", "gift")], { translations: { de: { rules: { "t.gift": { title: "" } } } } });
+    assert.throws(() => new engine.Scanner([JSON.stringify(bad)]), (e) => JSON.parse(e.message).diagnostics[0].code === "E018");
+  });
+});

@@ -403,6 +403,7 @@ describe("policy", () => {
     }
     assert.deepEqual(policy.effectivePolicy({}), {
       packs: [], trustedKeys: [], disabledRules: [], allowUserPacks: true, allowUserKeys: true, disabledSites: [], personaRetentionDays: null,
+      thresholds: null, verificationRetentionDays: null,
     });
   });
 

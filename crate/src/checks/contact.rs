@@ -3,6 +3,7 @@
 //! company's legitimate domain").
 
 use super::Hit;
+use crate::messages::Detail;
 use crate::candidate::Candidate;
 use crate::compile::CompiledList;
 use crate::field::Field;
@@ -52,7 +53,7 @@ pub fn email_name_mismatch(c: &Candidate) -> Vec<Hit> {
                 || name_words.iter().any(|n| n.len() >= 3 && concatenated.contains(n.as_str()));
             if !matches_name {
                 let m = cap.get(0).expect("match");
-                hits.push(Hit { text: i, start: m.start(), end: m.end(), detail: Some(format!("the handle names \"{}\", the profile \"{name}\"", words.join(" "))) });
+                hits.push(Hit { text: i, start: m.start(), end: m.end(), detail: Some(Detail::HandleNames { handle: words.join(" "), profile: name.to_string() }) });
             }
         }
     }
@@ -130,7 +131,7 @@ pub fn lookalike_domains(c: &Candidate, known: &CompiledList, max_distance: u32,
                 // "google-careers", "microsoftjobs": the brand plus filler on another domain.
                 let padded = b.contains(rb) && b.len() <= rb.len() + 10;
                 if close || padded {
-                    hits.push(Hit { text: i, start: m.start(), end: m.end(), detail: Some(format!("looks like {r}")) });
+                    hits.push(Hit { text: i, start: m.start(), end: m.end(), detail: Some(Detail::LooksLike { domain: r.to_string() }) });
                     break;
                 }
             }

@@ -18,11 +18,12 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn describe(self) -> &'static str {
+    /// The evidence detail naming this kind (its sentences are in [`crate::messages`]).
+    fn message(self) -> crate::messages::CryptoKind {
         match self {
-            Kind::Bitcoin => "Bitcoin address (checksum valid)",
-            Kind::Tron => "TRON address, the usual network for USDT-TRC20 (checksum valid)",
-            Kind::Evm => "Ethereum-style (EVM) address, used for ETH and ERC-20/BEP-20 USDT",
+            Kind::Bitcoin => crate::messages::CryptoKind::Bitcoin,
+            Kind::Tron => crate::messages::CryptoKind::Tron,
+            Kind::Evm => crate::messages::CryptoKind::Evm,
         }
     }
 }
@@ -128,7 +129,7 @@ pub fn addresses(c: &Candidate, targets: &dyn Fn(usize) -> bool) -> Vec<Hit> {
         }
         for m in candidates().find_iter(&t.text) {
             if let Some(kind) = classify(m.as_str()) {
-                hits.push(Hit { text: i, start: m.start(), end: m.end(), detail: Some(kind.describe().to_string()) });
+                hits.push(Hit { text: i, start: m.start(), end: m.end(), detail: Some(crate::messages::Detail::Crypto(kind.message())) });
             }
         }
     }

@@ -180,12 +180,12 @@ pub struct Hit {
     pub text: usize,
     pub start: usize,
     pub end: usize,
-    pub detail: Option<String>,
+    pub detail: Option<crate::messages::Detail>,
 }
 
 impl Hit {
     /// The whole text `i` of a candidate.
-    fn whole(c: &Candidate, i: usize, detail: Option<String>) -> Hit {
+    fn whole(c: &Candidate, i: usize, detail: Option<crate::messages::Detail>) -> Hit {
         let t = &c.texts[i].text;
         let start = t.len() - t.trim_start().len();
         let end = t.trim_end().len().max(start);
@@ -257,15 +257,12 @@ fn fuzzy_names(c: &Candidate, list: &CompiledList, threshold: f64, targets: &dyn
             continue;
         }
         let entry = list.names.iter().find(|(n, _)| n == matched).map(|(_, e)| &list.entries[*e]);
-        let mut detail = format!("resembles \"{matched}\" ({:.0}% similar)", score * 100.0);
-        if let Some(e) = entry {
-            if let Some(note) = &e.note {
-                detail.push_str(&format!(" — {note}"));
-            }
-            if let Some(date) = &e.date {
-                detail.push_str(&format!(" ({date})"));
-            }
-        }
+        let detail = crate::messages::Detail::Resembles {
+            matched: matched.to_string(),
+            percent: score * 100.0,
+            note: entry.and_then(|e| e.note.clone()),
+            date: entry.and_then(|e| e.date.clone()),
+        };
         hits.push(Hit::whole(c, i, Some(detail)));
     }
     hits

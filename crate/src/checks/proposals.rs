@@ -45,9 +45,9 @@ pub fn duplicates(candidates: &[Candidate], min_similarity: f64) -> Vec<Vec<Hit>
             }
             let sim = jaccard(sa, sb);
             if sim >= min_similarity {
-                let name = |i: usize| candidates[i].name.clone().unwrap_or_else(|| "another applicant".into());
-                hits[a].push(Hit::whole(&candidates[a], *ia, Some(format!("{:.0}% the same text as the proposal from {}", sim * 100.0, name(b)))));
-                hits[b].push(Hit::whole(&candidates[b], *ib, Some(format!("{:.0}% the same text as the proposal from {}", sim * 100.0, name(a)))));
+                let same = |other: usize| Some(crate::messages::Detail::SameProposal { percent: sim * 100.0, other: candidates[other].name.clone() });
+                hits[a].push(Hit::whole(&candidates[a], *ia, same(b)));
+                hits[b].push(Hit::whole(&candidates[b], *ib, same(a)));
             }
         }
     }
@@ -73,6 +73,6 @@ mod tests {
         ];
         let hits = duplicates(&cands, 0.6);
         assert_eq!((hits[0].len(), hits[1].len(), hits[2].len()), (1, 1, 0));
-        assert!(hits[0][0].detail.as_deref().unwrap().contains("Bob"));
+        assert!(hits[0][0].detail.as_ref().unwrap().render(crate::messages::Lang::En).contains("Bob"));
     }
 }

@@ -79,7 +79,7 @@ pub fn burst(c: &Candidate, min_reviews: u32, window_days: u32, min_rating: f64)
         let group = &list[best.0..best.1];
         if group.len() as u32 >= min_reviews {
             for (ci, _) in group {
-                hits.push(Hit::whole(c, *ci, Some(format!("{} top ratings from this client within {window_days} days", group.len()))));
+                hits.push(Hit::whole(c, *ci, Some(crate::messages::Detail::TopRatings { count: group.len(), days: window_days })));
             }
         }
     }

@@ -11,6 +11,7 @@
 //! scan time is unknown both standard and summer time are accepted.
 
 use super::Hit;
+use crate::messages::Detail;
 use crate::candidate::Candidate;
 use crate::field::Field;
 use regex::Regex;
@@ -366,15 +367,15 @@ pub fn local_time_mismatch(c: &Candidate, now: Option<i64>, min_hours: f64) -> V
         for (s, e, o) in observed {
             if far(o) {
                 let claimed_s: Vec<String> = claimed.iter().map(|c| fmt_offset(*c)).collect();
-                let detail = format!("the claimed location is {}, this shows {}", claimed_s.join(" or "), fmt_offset(o));
+                let detail = Detail::ClockMismatch { claimed: claimed_s, shows: fmt_offset(o) };
                 hits.push(Hit { text: i, start: s, end: e, detail: Some(detail) });
             }
         }
     }
     if !hits.is_empty() {
         let claimed = match loc_span {
-            Some((s, e)) => Hit { text: loc_i, start: s, end: e, detail: Some("claimed location".into()) },
-            None => Hit::whole(c, loc_i, Some("claimed location".into())),
+            Some((s, e)) => Hit { text: loc_i, start: s, end: e, detail: Some(Detail::ClaimedLocation) },
+            None => Hit::whole(c, loc_i, Some(Detail::ClaimedLocation)),
         };
         hits.insert(0, claimed);
     }
@@ -436,7 +437,7 @@ mod tests {
         let now = days_from_civil(2026, 1, 15) * 86400 + 19 * 3600 + 600;
         let hits = local_time_mismatch(&cand("Austin, TX", "3:10 am local time"), Some(now), 3.0);
         assert_eq!(hits.len(), 2);
-        assert!(hits[1].detail.as_deref().unwrap().ends_with("UTC+8"), "{:?}", hits[1]);
+        assert!(hits[1].detail.as_ref().unwrap().render(crate::messages::Lang::En).ends_with("UTC+8"), "{:?}", hits[1]);
         assert!(local_time_mismatch(&cand("Austin, TX", "1:10 pm local time"), Some(now), 3.0).is_empty());
         assert!(local_time_mismatch(&cand("Austin, TX", "3:10 am"), None, 3.0).is_empty(), "a clock needs the time of the scan");
     }

@@ -6,6 +6,7 @@
 //! medium and count only together with other families.
 
 use super::Hit;
+use crate::messages::Detail;
 use crate::candidate::Candidate;
 use crate::compile::CompiledList;
 use crate::field::Field;
@@ -109,7 +110,7 @@ pub fn overlaps(c: &Candidate, min_overlap_months: u32, min_present: u32, founde
     let present: Vec<&Role> = roles.iter().filter(|r| r.end.is_none()).collect();
     if present.len() as u32 >= min_present {
         for r in &present {
-            hits.push(Hit { text: r.text, start: r.span.0, end: r.span.1, detail: Some(format!("{} roles marked present at once", present.len())) });
+            hits.push(Hit { text: r.text, start: r.span.0, end: r.span.1, detail: Some(Detail::RolesPresent { count: present.len() }) });
         }
     }
     let far_future = Month::MAX / 2;
@@ -123,7 +124,7 @@ pub fn overlaps(c: &Candidate, min_overlap_months: u32, min_present: u32, founde
             // A role fully inside another (a side contract) still counts; require the overlap
             // to be long, not a handover month.
             if overlap >= min_overlap_months as i32 && shorter > 0 {
-                let detail = format!("roles {} and {} overlap for {overlap} months", a.record + 1, b.record + 1);
+                let detail = Detail::RolesOverlap { first: a.record + 1, second: b.record + 1, months: overlap };
                 for r in [a, b] {
                     if !hits.iter().any(|h: &Hit| h.text == r.text && h.start == r.span.0) {
                         hits.push(Hit { text: r.text, start: r.span.0, end: r.span.1, detail: Some(detail.clone()) });
@@ -140,7 +141,7 @@ pub fn overlaps(c: &Candidate, min_overlap_months: u32, min_present: u32, founde
             let founding = list.entries.iter().find(|e| super::fold_ascii(&e.value) == name).and_then(|e| e.date.as_deref()).and_then(parse_month);
             if let Some(f) = founding {
                 if r.start + 1 < f {
-                    hits.push(Hit::whole(c, ei, Some(format!("the role starts before the employer was founded ({})", et.text.trim()))));
+                    hits.push(Hit::whole(c, ei, Some(Detail::BeforeFounded { employer: et.text.trim().to_string() })));
                     hits.push(Hit { text: r.text, start: r.span.0, end: r.span.1, detail: None });
                 }
             }

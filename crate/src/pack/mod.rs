@@ -40,6 +40,33 @@ pub struct Pack {
     pub rules: Vec<RuleSpec>,
     pub lists: BTreeMap<String, ListSpec>,
     pub verification: Option<Verification>,
+    /// Language tag (`de`, `de-CH`) → the pack's texts in that language.
+    pub translations: BTreeMap<String, Translation>,
+}
+
+/// One language's texts for a pack's rules and verification script. Anything missing falls
+/// back to the pack's own text.
+#[derive(Debug, Clone, Default)]
+pub struct Translation {
+    /// Rule id → translated texts.
+    pub rules: BTreeMap<String, RuleText>,
+    pub verification: Option<VerificationText>,
+}
+
+/// A rule's user-visible texts in one language.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleText {
+    pub title: Option<String>,
+    pub explain: Option<String>,
+    pub advice: Option<String>,
+}
+
+/// The verification script in one language. `steps` is used only when it has as many steps as
+/// the script it translates (the linter warns otherwise), so no step is ever lost.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VerificationText {
+    pub title: Option<String>,
+    pub steps: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Serialize)]

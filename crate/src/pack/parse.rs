@@ -29,7 +29,7 @@ impl ParseOutcome {
 
 const TOP_KEYS: &[&str] = &[
     "candor_pack", "id", "title", "publisher", "version", "expires", "valid_until", "homepage", "description",
-    "sources", "sites", "rules", "lists", "verification",
+    "sources", "sites", "rules", "lists", "verification", "translations",
 ];
 const SOURCE_KEYS: &[&str] = &["title", "publisher", "date", "url"];
 const SITE_KEYS: &[&str] = &["id", "name", "hosts", "pages"];
@@ -42,6 +42,8 @@ const RULE_KEYS: &[&str] = &[
 const LIST_KEYS: &[&str] = &["description", "match", "entries"];
 const ENTRY_KEYS: &[&str] = &["value", "aliases", "note", "date"];
 const VERIFICATION_KEYS: &[&str] = &["title", "steps"];
+const TRANSLATION_KEYS: &[&str] = &["rules", "verification"];
+const RULE_TEXT_KEYS: &[&str] = &["title", "explain", "advice"];
 
 /// Parses and validates a pack. The pack is returned only when there is no error.
 pub fn parse_pack(text: &str) -> ParseOutcome {
@@ -280,7 +282,11 @@ impl Ctx {
             None => Vec::new(),
         };
         let verification = m.get("verification").and_then(|v| self.verification(v));
-        Some(Pack { meta: meta?, sources, sites, rules, lists, verification })
+        let translations = match m.get("translations") {
+            Some(v) => self.translations(v, &rules, verification.as_ref()),
+            None => BTreeMap::new(),
+        };
+        Some(Pack { meta: meta?, sources, sites, rules, lists, verification, translations })
     }
 
     fn meta(&mut self, m: &Map<String, Value>) -> Option<PackMeta> {
@@ -366,6 +372,108 @@ impl Ctx {
             self.report(Code::InvalidValue, "/verification/steps", "\"steps\" must not be empty");
         }
         Some(Verification { title: title?, steps })
+    }
+
+    /// `translations`: language tag → `{rules: {id: {title?, explain?, advice?}}, verification?:
+    /// {title?, steps?}}`. Malformed tags, wrong types and empty texts are errors (`E018`);
+    /// texts for things the pack does not have are warnings (`W003`), as is a verification
+    /// script with a different number of steps (`W004`).
+    fn translations(&mut self, v: &Value, rules: &[RuleSpec], verification: Option<&Verification>) -> BTreeMap<String, Translation> {
+        let mut out = BTreeMap::new();
+        let Some(m) = self.translation_object(v, "/translations", "\"translations\"") else { return out };
+        for (tag, tv) in m {
+            let ptr = child("/translations", tag);
+            if !crate::locale::valid_pack_tag(tag) {
+                self.report(Code::BadTranslation, &ptr, format!("\"{tag}\" is not a language tag: use a lower-case language subtag, optionally with a region (de, fr, de-CH)"));
+            }
+            let Some(tm) = self.translation_object(tv, &ptr, "a translation") else { continue };
+            self.keys(tm, &ptr, TRANSLATION_KEYS, "a translation");
+            let mut translation = Translation::default();
+            if let Some(rv) = tm.get("rules") {
+                let rptr = child(&ptr, "rules");
+                if let Some(rm) = self.translation_object(rv, &rptr, "\"rules\"") {
+                    for (id, textv) in rm {
+                        let idptr = child(&rptr, id);
+                        let rule = rules.iter().find(|r| &r.id == id);
+                        if rule.is_none() {
+                            self.report(Code::TranslationUnknown, &idptr, format!("the pack has no rule \"{id}\"; this translation is not used"));
+                        }
+                        let Some(tm) = self.translation_object(textv, &idptr, "a rule translation") else { continue };
+                        self.keys(tm, &idptr, RULE_TEXT_KEYS, "a rule translation");
+                        let text = RuleText {
+                            title: self.translated_text(tm, &idptr, "title"),
+                            explain: self.translated_text(tm, &idptr, "explain"),
+                            advice: self.translated_text(tm, &idptr, "advice"),
+                        };
+                        if text.advice.is_some() && rule.is_some_and(|r| r.advice.is_none()) {
+                            self.report(Code::TranslationUnknown, &child(&idptr, "advice"), format!("rule \"{id}\" has no advice to translate; this text is not used"));
+                        }
+                        translation.rules.insert(id.clone(), text);
+                    }
+                }
+            }
+            if let Some(vv) = tm.get("verification") {
+                let vptr = child(&ptr, "verification");
+                if let Some(vm) = self.translation_object(vv, &vptr, "\"verification\"") {
+                    self.keys(vm, &vptr, VERIFICATION_KEYS, "a verification translation");
+                    let title = self.translated_text(vm, &vptr, "title");
+                    let steps = vm.get("steps").and_then(|sv| {
+                        let sptr = child(&vptr, "steps");
+                        let Value::Array(items) = sv else {
+                            self.report(Code::BadTranslation, &sptr, format!("\"steps\" must be an array of strings, not {}", type_name(sv)));
+                            return None;
+                        };
+                        let mut steps = Vec::new();
+                        for (i, item) in items.iter().enumerate() {
+                            match item {
+                                Value::String(s) if !s.trim().is_empty() => steps.push(s.clone()),
+                                Value::String(_) => self.report(Code::BadTranslation, &index(&sptr, i), "a translated step must not be empty"),
+                                other => self.report(Code::BadTranslation, &index(&sptr, i), format!("a translated step must be a string, not {}", type_name(other))),
+                            }
+                        }
+                        (steps.len() == items.len()).then_some(steps)
+                    });
+                    match (verification, &steps) {
+                        (None, _) => self.report(Code::TranslationUnknown, &vptr, "the pack has no \"verification\" script; this translation is not used"),
+                        (Some(v), Some(s)) if s.len() != v.steps.len() => self.report(
+                            Code::TranslationSteps,
+                            &child(&vptr, "steps"),
+                            format!("{} translated steps for {} steps in \"verification\"; the untranslated steps are shown instead", s.len(), v.steps.len()),
+                        ),
+                        _ => {}
+                    }
+                    translation.verification = Some(VerificationText { title, steps });
+                }
+            }
+            out.insert(tag.clone(), translation);
+        }
+        out
+    }
+
+    /// An object inside `translations`; anything else is `E018`.
+    fn translation_object<'v>(&mut self, v: &'v Value, ptr: &str, what: &str) -> Option<&'v Map<String, Value>> {
+        match v {
+            Value::Object(m) => Some(m),
+            other => {
+                self.report(Code::BadTranslation, ptr, format!("{what} must be an object, not {}", type_name(other)));
+                None
+            }
+        }
+    }
+
+    /// A translated text at `m[key]`: a non-empty string, else `E018`.
+    fn translated_text(&mut self, m: &Map<String, Value>, ptr: &str, key: &str) -> Option<String> {
+        match m.get(key)? {
+            Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+            Value::String(_) => {
+                self.report(Code::BadTranslation, &child(ptr, key), format!("translated \"{key}\" must not be empty"));
+                None
+            }
+            other => {
+                self.report(Code::BadTranslation, &child(ptr, key), format!("translated \"{key}\" must be a string, not {}", type_name(other)));
+                None
+            }
+        }
     }
 
     fn lists(&mut self, v: &Value) -> BTreeMap<String, ListSpec> {
