@@ -132,6 +132,7 @@ bench: extension setup-browser
 	  --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
 	  build/bench/wasm/bench_bg.wasm -o build/bench/wasm/bench_bg.wasm
 	node tools/bench/run.mjs $(BENCH_ARGS)
+	node tools/bench/redos.mjs $(BENCH_ARGS)
 
 clean:
 	rm -rf build dist target/$(WASM_TARGET)

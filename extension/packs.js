@@ -439,6 +439,38 @@ export function createPackRegistry({ storage, wasm, fetch: fetchFn, clock = () =
 
   // --- downloads ------------------------------------------------------------------------------
 
+  /**
+   * The body, read chunk by chunk and abandoned as soon as it passes `limit`: a host that sends
+   * no Content-Length (or a false one) cannot make us hold a 50 MB pack in memory.
+   */
+  async function readBounded(res, limit, url) {
+    const reader = res.body?.getReader?.();
+    if (!reader) {
+      const whole = new Uint8Array(await res.arrayBuffer());
+      if (whole.length > limit) throw new Error(`${url}: larger than ${limit} bytes`);
+      return whole;
+    }
+    const chunks = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.length;
+      if (total > limit) {
+        reader.cancel().catch(() => {});
+        throw new Error(`${url}: larger than ${limit} bytes`);
+      }
+      chunks.push(value);
+    }
+    const bytes = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      bytes.set(c, at);
+      at += c.length;
+    }
+    return bytes;
+  }
+
   async function download(url, { optional, limit }) {
     const ctrl = typeof AbortController === "function" ? new AbortController() : null;
     const timer = ctrl ? setTimeout(() => ctrl.abort(), FETCH_TIMEOUT_MS) : 0;
@@ -456,8 +488,7 @@ export function createPackRegistry({ storage, wasm, fetch: fetchFn, clock = () =
       if (typeof res.url === "string" && res.url && !res.url.startsWith("https:")) throw new Error(`${url}: redirected to a non-https address`);
       const length = Number(res.headers?.get?.("content-length"));
       if (Number.isFinite(length) && length > limit) throw new Error(`${url}: larger than ${limit} bytes`);
-      const bytes = new Uint8Array(await res.arrayBuffer());
-      if (bytes.length > limit) throw new Error(`${url}: larger than ${limit} bytes`);
+      const bytes = await readBounded(res, limit, url);
       try {
         // Exactly the bytes that were signed: a byte-order mark is kept, invalid UTF-8 refused.
         return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);

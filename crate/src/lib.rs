@@ -37,6 +37,8 @@ pub mod sanctions;
 pub mod scan;
 pub mod score;
 pub mod trust;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod weburl;
 
 #[cfg(target_arch = "wasm32")]

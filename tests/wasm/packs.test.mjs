@@ -274,6 +274,68 @@ describe("registry bookkeeping (real engine, stub storage and fetch)", () => {
     assert.equal(t.storage.data.has(`${packs.TEXT_PREFIX}url:${URL1}`), false);
   });
 
+  it("hostile packs: a 50 MB streamed answer is cut off, 100,000 rules are refused, a ReDoS pattern installs and stays linear", async () => {
+    const key = makeKey();
+    const t = setup({ random: () => 0 });
+    await t.registry.setPolicy({ policy: { packs: [{ url: URL1, signature_url: null, mode: "enforced" }], trustedKeys: [key.line] }, problems: [], source: "managed" });
+    const v1 = packText("1.0.0");
+    t.serve(v1, minisign(v1, key));
+    assert.equal((await t.registry.check(`url:${URL1}`)).installed, true);
+    const withV1 = await t.registry.engine();
+
+    // 50 MB with no Content-Length, as a real streamed Response: reading stops just past the limit.
+    let sent = 0;
+    const CHUNK = new Uint8Array(1 << 20).fill(0x20);
+    const hugeFetch = async (url) => {
+      if (!url.endsWith(".json")) return new Response("", { status: 404 });
+      const body = new ReadableStream({
+        pull(ctrl) {
+          if (sent >= 50 * CHUNK.length) return ctrl.close();
+          sent += CHUNK.length;
+          ctrl.enqueue(CHUNK.slice());
+        },
+      });
+      return new Response(body, { status: 200, headers: { "content-type": "application/json" } });
+    };
+    t.files.clear();
+    const bigRegistry = packs.createPackRegistry({
+      storage: t.storage,
+      wasm: { Scanner: engine.Scanner, checkPackUpdate: engine.checkPackUpdate, publicKeyId: engine.publicKeyId, lintPack: engine.lintPack },
+      fetch: hugeFetch,
+      clock: () => t.now() + HOUR,
+      random: () => 0,
+    });
+    await bigRegistry.setPolicy({ policy: { packs: [{ url: URL1, signature_url: null, mode: "enforced" }], trustedKeys: [key.line] }, problems: [], source: "managed" });
+    const big = await bigRegistry.check(`url:${URL1}`);
+    assert.equal(big.ok, false);
+    assert.match(big.message, new RegExp(`larger than ${packs.MAX_PACK_BYTES} bytes`));
+    assert.ok(sent <= packs.MAX_PACK_BYTES + 2 * CHUNK.length, `read ${sent} bytes of a 50 MB answer`);
+    assert.equal(t.storage.data.get(`${packs.TEXT_PREFIX}url:${URL1}`), v1, "the installed copy stays");
+
+    // 100,000 rules, properly signed: refused with a diagnostic, the previous copy and engine stay.
+    const many = JSON.parse(packText("2.0.0"));
+    many.rules = Array.from({ length: 100_000 }, (_, i) => ({ ...many.rules[0], id: `acme.r${i}`, pattern: `zz${i}q` }));
+    const manyText = JSON.stringify(many);
+    t.serve(manyText, minisign(manyText, key));
+    t.advance(HOUR);
+    const refused = await t.registry.check(`url:${URL1}`);
+    assert.equal(refused.ok, false);
+    assert.match(refused.message, /E010|E015|larger than/);
+    assert.equal(t.entry().version, "1.0.0");
+    assert.equal(await t.registry.engine(), withV1);
+
+    // A catastrophic-backtracking pattern is a legal rule: it installs, and the engine stays linear
+    // (a backtracking engine would need ~2^65536 steps for this text).
+    const redos = JSON.parse(packText("3.0.0"));
+    redos.rules[0].pattern = "(a+)+$";
+    const redosText = JSON.stringify(redos);
+    t.serve(redosText, minisign(redosText, key));
+    t.advance(HOUR);
+    assert.equal((await t.registry.check(`url:${URL1}`)).installed, true);
+    const report = (await t.registry.engine()).scanner.scanText("attack.txt", "a".repeat(65_536) + "!");
+    assert.equal(report.candidates.flatMap((c) => c.findings).filter((f) => f.rule === "acme.zephyr").length, 0);
+  });
+
   it("a fresh worker whose stored set no longer compiles leaves the offending pack out and says why", async () => {
     const t = setup();
     await t.registry.setPolicy({ policy: {}, problems: [], source: "none" });

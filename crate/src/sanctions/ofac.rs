@@ -126,22 +126,33 @@ pub fn parse_programs(column: &str) -> Vec<String> {
         .collect()
 }
 
+/// The CSV records of an OFAC file that are valid UTF-8 (when the file was decoded `lossy`) and
+/// have exactly `columns` fields; the others are returned as skipped rows with the reason.
+fn checked_records(text: &str, file: &str, lossy: bool, columns: usize) -> Result<(Vec<csv::Record>, Vec<SkippedRow>), csv::UnterminatedQuote> {
+    let mut kept = Vec::new();
+    let mut skipped = Vec::new();
+    for rec in csv::parse(text)? {
+        let reason = if lossy && rec.fields.iter().any(|f| f.contains('\u{FFFD}')) {
+            "not valid UTF-8".to_string()
+        } else if rec.fields.len() != columns {
+            format!("{} columns, expected {columns}", rec.fields.len())
+        } else {
+            kept.push(rec);
+            continue;
+        };
+        skipped.push(SkippedRow { file: file.to_string(), line: rec.line, reason });
+    }
+    Ok((kept, skipped))
+}
+
 /// Reads sdn.csv text. Rows with the wrong number of columns, an empty ent_num or name, or
 /// bytes that were not UTF-8 (`\u{FFFD}` after lossy decoding, when `lossy`) are skipped and
 /// reported.
 pub fn parse_sdn(text: &str, file: &str, lossy: bool) -> Result<(Vec<SdnRow>, Vec<SkippedRow>), csv::UnterminatedQuote> {
     let mut rows = Vec::new();
-    let mut skipped = Vec::new();
-    for rec in csv::parse(text)? {
+    let (records, mut skipped) = checked_records(text, file, lossy, 12)?;
+    for rec in records {
         let skip = |reason: String| SkippedRow { file: file.to_string(), line: rec.line, reason };
-        if lossy && rec.fields.iter().any(|f| f.contains('\u{FFFD}')) {
-            skipped.push(skip("not valid UTF-8".into()));
-            continue;
-        }
-        if rec.fields.len() != 12 {
-            skipped.push(skip(format!("{} columns, expected 12", rec.fields.len())));
-            continue;
-        }
         let f = &rec.fields;
         let ent_num = clean(&f[0]);
         let name = clean(&f[1]);
@@ -171,6 +182,7 @@ pub fn parse_sdn(text: &str, file: &str, lossy: bool) -> Result<(Vec<SdnRow>, Ve
             remarks: if f[11].trim() == "-0-" { String::new() } else { f[11].clone() },
         });
     }
+    skipped.sort_by_key(|s| s.line); // file order, as the summary reports the first
     Ok((rows, skipped))
 }
 
@@ -187,17 +199,9 @@ pub struct AltRow {
 
 pub fn parse_alt(text: &str, file: &str, lossy: bool) -> Result<(Vec<AltRow>, Vec<SkippedRow>), csv::UnterminatedQuote> {
     let mut rows = Vec::new();
-    let mut skipped = Vec::new();
-    for rec in csv::parse(text)? {
+    let (records, mut skipped) = checked_records(text, file, lossy, 5)?;
+    for rec in records {
         let skip = |reason: String| SkippedRow { file: file.to_string(), line: rec.line, reason };
-        if lossy && rec.fields.iter().any(|f| f.contains('\u{FFFD}')) {
-            skipped.push(skip("not valid UTF-8".into()));
-            continue;
-        }
-        if rec.fields.len() != 5 {
-            skipped.push(skip(format!("{} columns, expected 5", rec.fields.len())));
-            continue;
-        }
         let f = &rec.fields;
         let (ent_num, name) = (clean(&f[0]), clean(&f[3]));
         if ent_num.is_empty() || name.is_empty() {
@@ -212,6 +216,7 @@ pub fn parse_alt(text: &str, file: &str, lossy: bool) -> Result<(Vec<AltRow>, Ve
             weak: remarks.contains("weak") || remarks.contains("low quality"),
         });
     }
+    skipped.sort_by_key(|s| s.line); // file order, as the summary reports the first
     Ok((rows, skipped))
 }
 
@@ -232,17 +237,9 @@ impl AddRow {
 
 pub fn parse_add(text: &str, file: &str, lossy: bool) -> Result<(Vec<AddRow>, Vec<SkippedRow>), csv::UnterminatedQuote> {
     let mut rows = Vec::new();
-    let mut skipped = Vec::new();
-    for rec in csv::parse(text)? {
+    let (records, mut skipped) = checked_records(text, file, lossy, 6)?;
+    for rec in records {
         let skip = |reason: String| SkippedRow { file: file.to_string(), line: rec.line, reason };
-        if lossy && rec.fields.iter().any(|f| f.contains('\u{FFFD}')) {
-            skipped.push(skip("not valid UTF-8".into()));
-            continue;
-        }
-        if rec.fields.len() != 6 {
-            skipped.push(skip(format!("{} columns, expected 6", rec.fields.len())));
-            continue;
-        }
         let f = &rec.fields;
         let ent_num = clean(&f[0]);
         if ent_num.is_empty() {
@@ -251,6 +248,7 @@ pub fn parse_add(text: &str, file: &str, lossy: bool) -> Result<(Vec<AddRow>, Ve
         }
         rows.push(AddRow { ent_num, city: clean(&f[3]), country: clean(&f[4]) });
     }
+    skipped.sort_by_key(|s| s.line); // file order, as the summary reports the first
     Ok((rows, skipped))
 }
 
@@ -260,17 +258,9 @@ pub type CommentRows = Vec<(String, String)>;
 /// sdn_comments.csv: ent_num → the continuation of that entry's remarks.
 pub fn parse_comments(text: &str, file: &str, lossy: bool) -> Result<(CommentRows, Vec<SkippedRow>), csv::UnterminatedQuote> {
     let mut rows = Vec::new();
-    let mut skipped = Vec::new();
-    for rec in csv::parse(text)? {
+    let (records, mut skipped) = checked_records(text, file, lossy, 2)?;
+    for rec in records {
         let skip = |reason: String| SkippedRow { file: file.to_string(), line: rec.line, reason };
-        if lossy && rec.fields.iter().any(|f| f.contains('\u{FFFD}')) {
-            skipped.push(skip("not valid UTF-8".into()));
-            continue;
-        }
-        if rec.fields.len() != 2 {
-            skipped.push(skip(format!("{} columns, expected 2", rec.fields.len())));
-            continue;
-        }
         let ent_num = clean(&rec.fields[0]);
         if ent_num.is_empty() {
             skipped.push(skip("no ent_num".into()));
@@ -279,6 +269,7 @@ pub fn parse_comments(text: &str, file: &str, lossy: bool) -> Result<(CommentRow
         // Not `clean`: the continuation may start or end with a space that belongs to the text.
         rows.push((ent_num, rec.fields[1].clone()));
     }
+    skipped.sort_by_key(|s| s.line); // file order, as the summary reports the first
     Ok((rows, skipped))
 }
 
