@@ -37,7 +37,7 @@ export const REFRESH_SECONDS = 3600;
 
 const DAY = 86400;
 const SECRET_RE = /^[0-9a-f]{64}$/;
-const IDENTIFIER_RE = /^(?:email|phone|handle):[0-9a-f]{32}$/;
+const IDENTIFIER_RE = /^(?:email|phone|handle|photo):[0-9a-f]{32}$/; // the kinds the engine emits (persona.rs)
 const MINHASH_SIZE = 64;
 const MAX_IDENTIFIERS = 64;
 const MAX_TEXT = 2048; // longest name, site, key or URL kept

@@ -363,6 +363,20 @@ describe("persona store", () => {
     assert.deepEqual(doc.entries[0].fingerprint.identifiers.map((i) => i.split(":")[0]), ["email", "phone"]);
   });
 
+  it("remembers a profile whose fingerprint has a photo identifier (the engine emits photo:…)", async () => {
+    const area = storageArea();
+    const c = clock();
+    const s = store.createPersonaStore(area, { clock: c });
+    const scanner = new engine.Scanner([]);
+    const page = upwork("01pic", "Pia", "Write to pia.dev@example.com for work.");
+    page.html = page.html.replace("<h1", '<img class="up-avatar" src="https://www.upwork.com/profile-portraits/c1abc/pia.jpg"><h1');
+    await scanAndRemember(scanner, s, page, c.now);
+    await settle();
+    const ids = area.peek("persona").entries["upwork:01pic"]?.fingerprint.identifiers ?? [];
+    assert.ok(ids.some((i) => i.startsWith("photo:")), `identifiers: ${ids}`);
+    assert.ok(ids.some((i) => i.startsWith("email:")));
+  });
+
   it("validates retention values", () => {
     for (const ok of [0, 1, 90, 3650]) assert.equal(store.retentionDays(ok), ok);
     for (const bad of [-1, 3651, 1.5, "90", null, undefined, NaN, Infinity]) assert.equal(store.retentionDays(bad), null);
