@@ -106,6 +106,9 @@ async function localise() {
   try {
     strings = await loadStrings();
     localizePage(document, strings.t);
+    // The numbers are not data-i18n elements (every translation pass would reset them): until
+    // the first stats arrive they say "Loading…" in the page's language.
+    if (persona.section.dataset.ready !== "true") for (const dd of [persona.count, persona.oldest]) dd.textContent = t("personaLoading");
   } catch (err) {
     console.warn("Candor: cannot read the locale files:", err);
   }
