@@ -16,7 +16,7 @@ WBG_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/{getline; gsub(/version = 
 WASM_RAW := target/$(WASM_TARGET)/release/candor.wasm
 PKG := build/pkg
 CLI := target/release/candor
-RUST_SOURCES := $(shell find crate/src crate/packs -type f) crate/Cargo.toml Cargo.toml Cargo.lock
+RUST_SOURCES := $(shell find crate/src crate/packs vendor -type f) crate/build.rs crate/Cargo.toml Cargo.toml Cargo.lock
 EXT_SOURCES := $(shell find extension -type f 2>/dev/null) manifest.json tools/build-extension.mjs \
                tools/site-hosts.mjs $(wildcard crate/packs/sites/*.json)
 
