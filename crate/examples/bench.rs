@@ -22,7 +22,7 @@
 //! `benchPage(html, url, runs)`, so the parse/extract/rules split is measured inside wasm with the
 //! same code and `performance.now()` as the clock. `tools/bench/wasm.mjs` drives it.
 
-use candor::{Compiler, Rules, Scanner, BUILTIN_PACKS};
+use candor::{builtin_packs, Compiler, Rules, Scanner};
 use serde_json::{json, Value};
 
 /// Median of `v` (sorted in place); `NaN` when empty.
@@ -38,7 +38,7 @@ fn median(v: &mut [f64]) -> f64 {
 /// The site adapters without any rule: the built-in packs except `builtin.json`.
 fn sites_only() -> Rules {
     let mut c = Compiler::new();
-    for (name, text) in BUILTIN_PACKS.iter().filter(|(name, _)| *name != "builtin.json") {
+    for (name, text) in builtin_packs().iter().filter(|(name, _)| *name != "builtin.json") {
         if let Err(d) = c.add_pack(text) {
             panic!("built-in pack {name} does not compile: {d:?}");
         }
@@ -133,7 +133,7 @@ mod native {
     fn profile_builtin(html: &str, url: Option<&str>, text: &str, now: &dyn Fn() -> f64) -> Vec<Value> {
         const RUNS: usize = 5;
         let min = |v: &mut Vec<f64>| v.iter().copied().fold(f64::INFINITY, f64::min);
-        let builtin: Value = serde_json::from_str(candor::BUILTIN_PACK).expect("builtin pack JSON");
+        let builtin: Value = serde_json::from_str(candor::builtin_pack()).expect("builtin pack JSON");
         let rules = builtin["rules"].as_array().cloned().unwrap_or_default();
         let measure = |rule: Option<&Value>| -> (f64, f64, f64) {
             let mut pack = builtin.clone();
@@ -153,7 +153,7 @@ mod native {
             // The site adapters are needed for the page to be read as a profile.
             let mut c = Compiler::new();
             c.add_pack(&pack).expect("pack");
-            for (_, site) in BUILTIN_PACKS.iter().filter(|(name, _)| *name != "builtin.json") {
+            for (_, site) in builtin_packs().iter().filter(|(name, _)| *name != "builtin.json") {
                 c.add_pack(site).expect("site pack");
             }
             let with_sites = c.build();
@@ -199,7 +199,7 @@ mod native {
     /// parser does for the literal and fairness checks.
     fn builtin_patterns(text: &str, now: &dyn Fn() -> f64) -> Value {
         const LIMIT: usize = 2 * 1024 * 1024; // crate/src/pack/mod.rs REGEX_SIZE_LIMIT, REGEX_DFA_LIMIT
-        let builtin: Value = serde_json::from_str(candor::BUILTIN_PACK).expect("builtin pack JSON");
+        let builtin: Value = serde_json::from_str(candor::builtin_pack()).expect("builtin pack JSON");
         let patterns: Vec<&str> = builtin["rules"].as_array().into_iter().flatten().filter_map(|r| r["pattern"].as_str()).collect();
         let lower = text.to_ascii_lowercase();
         let (mut unicode, mut unicode_subset, mut ascii, mut hir_ms, mut ascii_refused, mut always, mut pass) = (0.0, 0.0, 0.0, 0.0, 0, 0, 0);

@@ -21,11 +21,6 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::Regex;
 use std::collections::{BTreeSet, HashMap};
 
-include!(concat!(env!("OUT_DIR"), "/builtin_packs.rs"));
-
-/// The built-in rules pack (rules, lists, sources, verification script), embedded at build time.
-pub const BUILTIN_PACK: &str = BUILTIN_PACKS[0].1;
-
 /// Collects packs; [`Compiler::build`] turns them into [`Rules`].
 #[derive(Default)]
 pub struct Compiler {
@@ -41,7 +36,7 @@ impl Compiler {
     /// A compiler that already holds the built-in packs.
     pub fn with_builtin() -> Self {
         let mut c = Compiler::new();
-        for (name, text) in BUILTIN_PACKS {
+        for (name, text) in crate::builtin_packs() {
             if let Err(d) = c.add_pack(text) {
                 panic!("built-in pack {name} does not compile (the builtin tests catch this): {d:?}");
             }

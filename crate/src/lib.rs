@@ -16,6 +16,7 @@
 //! assert_eq!(report.candidates[0].name.as_deref(), Some("Sam Lee"));
 //! ```
 
+pub mod builtin;
 pub mod candidate;
 pub mod checks;
 pub mod compile;
@@ -45,7 +46,8 @@ pub mod weburl;
 mod wasm;
 
 pub use candidate::{Candidate, FieldText};
-pub use compile::{lint, Compiler, Rules, BUILTIN_PACK, BUILTIN_PACKS};
+pub use builtin::{builtin_pack, builtin_packs};
+pub use compile::{lint, Compiler, Rules};
 pub use diagnostic::{Code, Diagnostic};
 pub use report::{Level, Report};
 pub use scan::Scanner;

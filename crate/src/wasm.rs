@@ -5,7 +5,7 @@
 
 use crate::persona::{Memory, MemoryEntry};
 use crate::scan::ScanOptions;
-use crate::{lint, Compiler, Rules, Scanner as CoreScanner, BUILTIN_PACK};
+use crate::{builtin_pack, lint, Compiler, Rules, Scanner as CoreScanner};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -151,7 +151,7 @@ pub fn lint_pack(text: &str) -> Result<JsValue, JsError> {
 /// The built-in pack's JSON text.
 #[wasm_bindgen(js_name = builtinPackJson)]
 pub fn builtin_pack_json() -> String {
-    BUILTIN_PACK.to_string()
+    builtin_pack().to_string()
 }
 
 /// The engine version.

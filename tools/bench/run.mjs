@@ -167,7 +167,7 @@ function main() {
 
   // 3. Module size and heap ----------------------------------------------------------------------
   const m = wasm.module;
-  rows.push({ section: "3. The wasm module (build/pkg/candor_bg.wasm, after wasm-opt -Os) and its heap" });
+  rows.push({ section: "3. The wasm module (build/pkg/candor_bg.wasm, after wasm-opt -Oz) and its heap" });
   rows.push({ n: "3", what: "size, raw", wasm: bytes(m.bytes), budget: `< ${(BUDGET.wasmBytes / 1e6).toFixed(0)} MB (10^6 B)`, status: verdict("wasm < 1 MB after wasm-opt", m.bytes < BUDGET.wasmBytes, bytes(m.bytes)) });
   rows.push({ n: "3", what: "size, gzip -9", wasm: bytes(m.gzip9_bytes) });
   rows.push({ n: "3", what: "`WebAssembly.compile` · `initSync` (Node)", wasm: `${ms(m.compile_ms)} · ${ms(m.init_ms)}` });
