@@ -207,6 +207,18 @@ function boxOf(page, pred) {
     const [node] = await shadowNodes(cdp, pred);
     assert.ok(node, "element found");
     await cdp.send("DOM.scrollIntoViewIfNeeded", { nodeId: node.nodeId });
+    // Inside the panel, keep the element clear of the panel's sticky header.
+    const { object } = await cdp.send("DOM.resolveNode", { nodeId: node.nodeId });
+    await cdp.send("Runtime.callFunctionOn", {
+      objectId: object.objectId,
+      functionDeclaration: `function () {
+        const panel = this.closest(".panel");
+        const header = panel?.querySelector("header");
+        if (!panel || !header || header.contains(this)) return;
+        const gap = this.getBoundingClientRect().top - header.getBoundingClientRect().bottom;
+        if (gap < 8) panel.scrollTop -= 8 - gap;
+      }`,
+    });
     const { model } = await cdp.send("DOM.getBoxModel", { nodeId: node.nodeId });
     const [x1, y1, , , x3, y3] = model.border;
     return { x: x1, y: y1, width: x3 - x1, height: y3 - y1 };
