@@ -4,6 +4,9 @@
 //   unsupported  not a site Candor runs on by itself (or a page Candor may not read); "Scan this
 //                page" still works there through activeTab
 //   off          Candor is switched off for this site (by the user here, or by the organisation)
+//   no-access    a supported site the browser does not let Candor read (Firefox asks the user for
+//                host permissions; either browser lets the user withdraw them): "Allow on this
+//                site" requests the permission (inside the click: a user gesture)
 //   not-scanned  a supported site, but no report yet (still loading, or the scan failed)
 //   scanned      the report's site, page kind, number of candidates and highest level
 // The per-site switch writes settings.disabledSites (`candor/settings/set`) with the tab's exact
@@ -11,7 +14,7 @@
 
 import { hostCovered, isHostEntry } from "./settings.js";
 import {
-  api, activeTab, arr, h, kindWord, levelView, send, supportedUrl, tabById, tabIdOverride, topLevel, useStrings, webHost,
+  api, activeTab, arr, h, hasSiteAccess, kindWord, levelView, send, supportedPattern, tabById, tabIdOverride, topLevel, useStrings, webHost,
 } from "./tab-ui.js";
 
 const $ = (id) => document.getElementById(id);
@@ -35,12 +38,14 @@ async function readState() {
   const host = webHost(url);
   const userOff = host !== null && arr(settings?.disabledSites).some((e) => hostCovered(e, host));
   const policyOff = !userOff && entry?.disabled === true;
+  const pattern = supportedPattern(url);
   let state;
   if (userOff || policyOff) state = "off";
   else if (entry?.report) state = "scanned";
-  else if (supportedUrl(url)) state = "not-scanned";
+  else if (pattern !== null && !(await hasSiteAccess(pattern))) state = "no-access";
+  else if (pattern !== null) state = "not-scanned";
   else state = "unsupported";
-  return { state, host, entry, userOff, policyOff, settings };
+  return { state, host, entry, userOff, policyOff, settings, pattern };
 }
 
 function render() {
@@ -57,7 +62,7 @@ function render() {
     $("count").textContent = String(n);
     $("level").replaceChildren(n > 0 ? levelView(topLevel(report), t) : h("span", {}, t("popupNoCandidates")));
   } else {
-    const messages = { off: "popupOff", "not-scanned": "popupNotScanned", unsupported: "popupUnsupported" };
+    const messages = { off: "popupOff", "no-access": "popupNoAccess", "not-scanned": "popupNotScanned", unsupported: "popupUnsupported" };
     $("status").textContent = t(messages[state]);
   }
 
@@ -70,6 +75,7 @@ function render() {
   $("switch-word").textContent = userOff || policyOff ? t("popupSwitchOff") : t("popupSwitchOn");
   $("switch-note").textContent = policyOff ? t("popupOffByPolicy") : host !== null && !isHostEntry(host) ? t("popupSwitchUnavailable") : "";
   $("scan").disabled = state === "off" || tab === null;
+  $("grant").hidden = state !== "no-access";
 }
 
 async function refresh() {
@@ -100,6 +106,22 @@ async function toggleSite() {
     showError(err);
   }
   await refresh();
+}
+
+function grantAccess() {
+  // permissions.request must be called inside the click (a user gesture): nothing awaited first.
+  const pattern = view?.pattern;
+  if (!pattern || !api.permissions?.request) return;
+  $("error").textContent = "";
+  api.permissions.request({ origins: [pattern] }).then(async (granted) => {
+    if (!granted) {
+      $("status").textContent = t("popupNoAccess");
+      return;
+    }
+    // The content script only starts on the next load; scan the open page now.
+    await send({ type: "candor/tab/scan", tabId: tab.id }).catch(() => {});
+    await refresh();
+  }, showError);
 }
 
 async function scanPage() {
@@ -133,6 +155,7 @@ async function main() {
   });
   $("site-switch").addEventListener("click", toggleSite);
   $("scan").addEventListener("click", scanPage);
+  $("grant").addEventListener("click", grantAccess);
   $("open-side").addEventListener("click", openSidePanel);
   $("options").addEventListener("click", openOptions);
   api.runtime.onMessage.addListener((msg) => {

@@ -112,12 +112,12 @@ export function webHost(url) {
 }
 
 /**
- * True when a content script runs on `url` by itself: it matches one of the manifest's
- * content-script patterns (`https://host/*`, `https://*.domain/*`, as the build writes them).
+ * The manifest's content-script pattern that covers `url` (`https://host/*`,
+ * `https://*.domain/*`, as the build writes them), or null: Candor runs there by itself.
  */
-export function supportedUrl(url) {
+export function supportedPattern(url) {
   const link = webLink(url);
-  if (!link) return false;
+  if (!link) return null;
   const u = new URL(link);
   for (const cs of api.runtime.getManifest().content_scripts ?? []) {
     for (const pattern of cs.matches ?? []) {
@@ -125,14 +125,33 @@ export function supportedUrl(url) {
       if (!m) continue;
       if (m[1] !== "*" && `${m[1]}:` !== u.protocol) continue;
       const host = m[2];
-      if (host === "*") return true;
+      if (host === "*") return pattern;
       if (host.startsWith("*.")) {
         const domain = host.slice(2);
-        if (u.hostname === domain || u.hostname.endsWith(`.${domain}`)) return true;
-      } else if (u.hostname === host) return true;
+        if (u.hostname === domain || u.hostname.endsWith(`.${domain}`)) return pattern;
+      } else if (u.hostname === host) return pattern;
     }
   }
-  return false;
+  return null;
+}
+
+/** True when a content script runs on `url` by itself (see supportedPattern). */
+export function supportedUrl(url) {
+  return supportedPattern(url) !== null;
+}
+
+/**
+ * Whether the browser lets Candor read the sites of `pattern`. Host permissions are opt-in in
+ * Firefox MV3 and can be withdrawn by the user in both browsers (Chrome's "site access"); without
+ * them no content script runs and nothing would say why. Unknown (no permissions API) → true.
+ */
+export async function hasSiteAccess(pattern) {
+  if (!api.permissions?.contains) return true;
+  try {
+    return await api.permissions.contains({ origins: [pattern] });
+  } catch {
+    return true;
+  }
 }
 
 /**
