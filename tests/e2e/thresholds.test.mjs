@@ -4,8 +4,8 @@
 //
 //   make extension && node --test tests/e2e/thresholds.test.mjs
 //
-// These need the engine side of the options (per-scan locale and thresholds, engineer C's work in
-// crate/src/wasm.rs): with an engine that ignores the fourth argument they fail, by design.
+// They exercise the engine side too (crate/src/wasm.rs scan options, the built-in pack's German
+// texts): an engine that ignored the fourth argument would fail both.
 
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
