@@ -18,7 +18,8 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::field::{Field, FieldRef};
 use crate::pack::{parse_pack, Family, ListMatch, ListSpec, MatcherSpec, Pack, PackMeta, RuleSeverity, SiteSpec, Source, Verification};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::Regex;
+use crate::literal::LenBound;
+use crate::pack::PatternRegex;
 use std::collections::{BTreeSet, HashMap};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_packs.rs"));
@@ -42,7 +43,9 @@ impl Compiler {
     pub fn with_builtin() -> Self {
         let mut c = Compiler::new();
         for (name, text) in BUILTIN_PACKS {
-            if let Err(d) = c.add_pack(text) {
+            // The built-in packs pass full validation in their tests (`builtin_packs_are_clean`);
+            // their regexes are built on first use, which keeps the engine's start-up short.
+            if let Err(d) = c.add_parsed(text, crate::pack::parse_validated_pack(text)) {
                 panic!("built-in pack {name} does not compile (the builtin tests catch this): {d:?}");
             }
         }
@@ -52,7 +55,10 @@ impl Compiler {
     /// Validates `text` and, if it has no error, adds it. Returns the warnings on success and
     /// every diagnostic on failure; a failed pack adds nothing at all.
     pub fn add_pack(&mut self, text: &str) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
-        let outcome = parse_pack(text);
+        self.add_parsed(text, parse_pack(text))
+    }
+
+    fn add_parsed(&mut self, text: &str, outcome: crate::pack::ParseOutcome) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
         let Some(pack) = outcome.pack else { return Err(outcome.diagnostics) };
         let mut diagnostics = outcome.diagnostics;
         // A pack with the id of a loaded one replaces it: a newer copy of the built-in pack, or
@@ -113,7 +119,8 @@ pub fn lint(text: &str) -> Vec<Diagnostic> {
 }
 
 pub(crate) enum Matcher {
-    Regex(Regex),
+    /// The pattern and, when it has one, its match-length bound.
+    Regex(PatternRegex, Option<LenBound>),
     List(usize),
     /// A structural check and the compiled lists it reads, by name.
     Check(CheckSpec, Vec<(String, usize)>),
@@ -190,6 +197,8 @@ pub(crate) struct Partition {
     pub always: Vec<u32>,
     /// Every rule of the partition, for texts the prefilter cannot judge.
     pub all: Vec<u32>,
+    /// Rule index → its prefilter pattern indices, for the rules that have literals.
+    pub literals_of: HashMap<u32, Vec<u32>>,
 }
 
 /// Compiled, immutable rules: what a [`crate::Scanner`] runs. Build a new one to change
@@ -247,7 +256,7 @@ impl Rules {
             }
             for r in pack.rules.into_iter().filter(|r| !r.disabled) {
                 let (matcher, lits) = match r.matcher {
-                    MatcherSpec::Pattern { regex, literals } => (Matcher::Regex(regex), literals),
+                    MatcherSpec::Pattern { regex, literals, bound } => (Matcher::Regex(regex, bound), literals),
                     MatcherSpec::List(name) => (Matcher::List(list_index[&name]), None),
                     MatcherSpec::Check(spec) => {
                         let lists = spec.lists().into_iter().map(|l| (l.to_string(), list_index[l])).collect();
@@ -325,7 +334,7 @@ impl Rules {
                 family: r.family,
                 severity: r.severity,
                 kind: match &r.matcher {
-                    Matcher::Regex(_) => "pattern".into(),
+                    Matcher::Regex(..) => "pattern".into(),
                     Matcher::List(_) => "list".into(),
                     Matcher::Check(spec, _) => format!("check {}", spec.name()),
                 },
@@ -346,6 +355,7 @@ fn build_partition(members: &[u32], literals: &[Option<Vec<String>>]) -> Partiti
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut by_literal: Vec<Vec<u32>> = Vec::new();
     let mut always = Vec::new();
+    let mut literals_of: HashMap<u32, Vec<u32>> = HashMap::new();
     for &r in members {
         match &literals[r as usize] {
             Some(lits) => {
@@ -356,6 +366,7 @@ fn build_partition(members: &[u32], literals: &[Option<Vec<String>>]) -> Partiti
                         patterns.len() - 1
                     });
                     by_literal[i].push(r);
+                    literals_of.entry(r).or_default().push(i as u32);
                 }
             }
             None => always.push(r),
@@ -373,8 +384,9 @@ fn build_partition(members: &[u32], literals: &[Option<Vec<String>>]) -> Partiti
         // Building can only fail on absurd sizes; fall back to running everything.
         always = members.to_vec();
         by_literal.clear();
+        literals_of.clear();
     }
-    Partition { prefilter, by_literal, always, all: members.to_vec() }
+    Partition { prefilter, by_literal, always, all: members.to_vec(), literals_of }
 }
 
 /// A words list of `values`, for unit tests of list-reading checks.
