@@ -35,11 +35,12 @@ pub struct Scanner<'r> {
     rules: &'r Rules,
     now: Option<i64>,
     memory: Option<&'r Memory>,
+    windows: bool,
 }
 
 impl<'r> Scanner<'r> {
     pub fn new(rules: &'r Rules) -> Self {
-        Scanner { rules, now: None, memory: None }
+        Scanner { rules, now: None, memory: None, windows: true }
     }
 
     /// The time of the scan (Unix seconds, UTC). A page's displayed clock can only be compared
@@ -54,6 +55,14 @@ impl<'r> Scanner<'r> {
     /// candidate's fingerprint in the report, for the caller to remember.
     pub fn with_memory(mut self, memory: Option<&'r Memory>) -> Self {
         self.memory = memory;
+        self
+    }
+
+    /// Searches each pattern over its whole text instead of only the windows around its literal
+    /// hits. Findings are the same (the differential tests check it); this is their reference
+    /// and the benchmark's baseline.
+    pub fn whole_text(mut self) -> Self {
+        self.windows = false;
         self
     }
 
@@ -247,7 +256,7 @@ impl<'r> Scanner<'r> {
                     Matcher::Regex(re, bound) => {
                         let Some(re) = re.get() else { continue };
                         let regions = match (bound, located) {
-                            (Some(bound), true) => {
+                            (Some(bound), true) if self.windows => {
                                 let runs = *runs.get_or_insert_with(|| TextRuns::measure(matching));
                                 search_regions(matching, bound.eval(&runs), partition.literals_of.get(&ri).map_or(&[][..], Vec::as_slice), &hits_buf)
                             }
