@@ -5,6 +5,12 @@
 use std::fmt::Write;
 use std::path::Path;
 
+// The prefilter's literal extraction and length bounds, the very code the crate runs, so the
+// facts below are what parsing the patterns at start-up would compute.
+#[allow(dead_code)]
+#[path = "src/literal.rs"]
+mod literal;
+
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("packs");
     println!("cargo:rerun-if-changed={}", dir.display());
@@ -26,6 +32,34 @@ fn main() {
         writeln!(code, "    ({rel:?}, include_str!({:?})),", f.display().to_string()).unwrap();
     }
     code.push_str("];\n");
+    code.push_str(&pattern_facts(&files));
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("builtin_packs.rs");
     std::fs::write(out, code).unwrap();
+}
+
+/// For every rule pattern of the built-in packs: its prefilter literals and length bound,
+/// computed here once instead of by parsing every pattern whenever the engine starts (the
+/// parse was most of the start-up; see docs/performance.md). `parse_validated_pack` uses them.
+fn pattern_facts(files: &[std::path::PathBuf]) -> String {
+    let mut code = String::from(
+        "/// (pattern, prefilter literals, length bound (base, runs)) of every built-in rule pattern, from build.rs.\n\
+         pub(crate) const BUILTIN_PATTERN_FACTS: &[(&str, Option<&[&str]>, Option<(usize, [usize; 3])>)] = &[\n",
+    );
+    for f in files {
+        let text = std::fs::read_to_string(f).unwrap();
+        // A pack that does not parse is reported by the crate's tests; it just gets no facts.
+        let Ok(pack) = serde_json::from_str::<serde_json::Value>(&text) else { continue };
+        for rule in pack["rules"].as_array().into_iter().flatten() {
+            let Some(src) = rule["pattern"].as_str() else { continue };
+            let Ok(hir) = regex_syntax::Parser::new().parse(src) else { continue };
+            if hir.properties().minimum_len() == Some(0) {
+                continue; // keeps its E-warning path: parsed at start-up
+            }
+            let lits = literal::required_literals(&hir).map_or("None".to_string(), |l| format!("Some(&{l:?})"));
+            let bound = literal::length_bound(&hir).map_or("None".to_string(), |b| format!("Some(({}, {:?}))", b.base, b.runs));
+            writeln!(code, "    ({src:?}, {lits}, {bound}),").unwrap();
+        }
+    }
+    code.push_str("];\n");
+    code
 }

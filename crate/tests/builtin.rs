@@ -59,3 +59,23 @@ fn the_signal_catalogue_is_current() {
     let missing: Vec<String> = rules.catalogue().into_iter().map(|r| r.id).filter(|id| !doc.contains(&format!("`{id}`"))).collect();
     assert!(missing.is_empty(), "docs/signals.md is missing {missing:?}: run `make docs`");
 }
+
+/// The start-up path (`parse_validated_pack`: regexes built on first use, prefilter facts from
+/// build.rs's table) gives every rule the same literals and length bound as full validation,
+/// and the deferred regexes build to the same patterns.
+#[test]
+fn the_validated_start_up_path_matches_full_validation() {
+    use candor::pack::parse_validated_pack;
+    for (name, text) in BUILTIN_PACKS {
+        let full = parse_pack(text).pack.unwrap();
+        let fast = parse_validated_pack(text).pack.unwrap_or_else(|| panic!("{name} does not parse on the start-up path"));
+        assert_eq!(full.rules.len(), fast.rules.len(), "{name}");
+        for (a, b) in full.rules.iter().zip(&fast.rules) {
+            if let (MatcherSpec::Pattern { regex: ra, literals: la, bound: ba }, MatcherSpec::Pattern { regex: rb, literals: lb, bound: bb }) = (&a.matcher, &b.matcher) {
+                assert!(ra.is_built() && !rb.is_built(), "{}: built eagerly only by full validation", a.id);
+                assert_eq!((la, ba), (lb, bb), "{}: prefilter facts differ", a.id);
+                assert_eq!(rb.get().map(|r| r.as_str()), Some(ra.as_str()), "{}", a.id);
+            }
+        }
+    }
+}

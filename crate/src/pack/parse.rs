@@ -9,7 +9,7 @@ use super::*;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::fairness;
 use crate::json_locate::{escape_token, Locations};
-use crate::literal::{length_bound, required_literals};
+use crate::literal::{length_bound, required_literals, LenBound};
 use regex::RegexBuilder;
 use serde_json::{Map, Value};
 use std::collections::HashSet;
@@ -53,6 +53,17 @@ pub fn parse_pack(text: &str) -> ParseOutcome {
 /// (`RegexTooBig`) is not repeated. Everything else is checked as usual.
 pub fn parse_validated_pack(text: &str) -> ParseOutcome {
     parse(text, true)
+}
+
+/// The prefilter literals and length bound of a built-in rule pattern, as build.rs computed
+/// them with the same code (`BUILTIN_PATTERN_FACTS`); `None` for any other pattern.
+#[allow(clippy::type_complexity)]
+fn builtin_pattern_facts(src: &str) -> Option<(Option<Vec<String>>, Option<LenBound>)> {
+    static INDEX: std::sync::OnceLock<std::collections::HashMap<&'static str, usize>> = std::sync::OnceLock::new();
+    let facts = crate::compile::BUILTIN_PATTERN_FACTS;
+    let i = *INDEX.get_or_init(|| facts.iter().enumerate().map(|(i, f)| (f.0, i)).collect()).get(src)?;
+    let (_, literals, bound) = facts[i];
+    Some((literals.map(|l| l.iter().map(|s| s.to_string()).collect()), bound.map(|(base, runs)| LenBound { base, runs })))
 }
 
 /// Builds a rule pattern with the engine's limits.
@@ -548,13 +559,26 @@ impl Ctx {
         }
     }
 
-    /// A rule's pattern: built and checked now, or (`defer_regexes`) only parsed.
-    fn rule_pattern(&mut self, src: &str, ptr: &str) -> Option<(PatternRegex, regex_syntax::hir::Hir)> {
+    /// A rule's pattern with its prefilter literals, length bound and whether it can match
+    /// empty text: built and checked now, or (`defer_regexes`) built on first use, its facts
+    /// taken from build.rs's table for a built-in pattern or else from parsing it.
+    #[allow(clippy::type_complexity)]
+    fn rule_pattern(&mut self, src: &str, ptr: &str) -> Option<(PatternRegex, Option<Vec<String>>, Option<LenBound>, bool)> {
+        let facts = |hir: &regex_syntax::hir::Hir| (required_literals(hir), length_bound(hir), hir.properties().minimum_len() == Some(0));
         if !self.defer_regexes || src.len() > MAX_PATTERN_BYTES {
-            return self.regex(src, ptr).map(|(re, hir)| (PatternRegex::built(re), hir));
+            return self.regex(src, ptr).map(|(re, hir)| {
+                let (l, b, e) = facts(&hir);
+                (PatternRegex::built(re), l, b, e)
+            });
+        }
+        if let Some((literals, bound)) = builtin_pattern_facts(src) {
+            return Some((PatternRegex::deferred(src), literals, bound, false));
         }
         match regex_syntax::Parser::new().parse(src) {
-            Ok(hir) => Some((PatternRegex::deferred(src), hir)),
+            Ok(hir) => {
+                let (l, b, e) = facts(&hir);
+                Some((PatternRegex::deferred(src), l, b, e))
+            }
             Err(e) => {
                 let msg = e.to_string();
                 let last = msg.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(&msg).trim();
@@ -788,14 +812,14 @@ impl Ctx {
             }
             (true, false) => {
                 let pptr = child(ptr, "pattern");
-                self.string(m, ptr, "pattern", true, "a rule").and_then(|p| self.rule_pattern(&p, &pptr)).map(|(regex, hir)| {
-                    if hir.properties().minimum_len() == Some(0) {
+                self.string(m, ptr, "pattern", true, "a rule").and_then(|p| self.rule_pattern(&p, &pptr)).map(|(regex, literals, bound, can_be_empty)| {
+                    if can_be_empty {
                         self.report(Code::UnreachableRule, &pptr, "pattern can match empty text; empty matches are ignored, so this rule may never fire");
                     }
                     if let Some((word, category)) = fairness::protected_word_in_source(regex.as_str()) {
                         protected.push((pptr.clone(), format!("pattern word \"{word}\" targets {category}")));
                     }
-                    MatcherSpec::Pattern { literals: required_literals(&hir), bound: length_bound(&hir), regex }
+                    MatcherSpec::Pattern { literals, bound, regex }
                 })
             }
             (false, true) => self.string(m, ptr, "list", true, "a rule").and_then(|l| {
