@@ -42,8 +42,10 @@ fn main() {
 /// parse was most of the start-up; see docs/performance.md). `parse_validated_pack` uses them.
 fn pattern_facts(files: &[std::path::PathBuf]) -> String {
     let mut code = String::from(
-        "/// (pattern, prefilter literals, length bound (base, runs)) of every built-in rule pattern, from build.rs.\n\
-         pub(crate) const BUILTIN_PATTERN_FACTS: &[(&str, Option<&[&str]>, Option<(usize, [usize; 3])>)] = &[\n",
+        "/// (the first 16 bytes of the SHA-256 of the pattern, prefilter literals, length bound (base, runs))\n\
+         /// of every built-in rule pattern, from build.rs. A digest, not the pattern, keeps the patterns\n\
+         /// out of the wasm module a second time.\n\
+         pub(crate) const BUILTIN_PATTERN_FACTS: &[([u8; 16], Option<&[&str]>, Option<(usize, [usize; 3])>)] = &[\n",
     );
     for f in files {
         let text = std::fs::read_to_string(f).unwrap();
@@ -57,7 +59,8 @@ fn pattern_facts(files: &[std::path::PathBuf]) -> String {
             }
             let lits = literal::required_literals(&hir).map_or("None".to_string(), |l| format!("Some(&{l:?})"));
             let bound = literal::length_bound(&hir).map_or("None".to_string(), |b| format!("Some(({}, {:?}))", b.base, b.runs));
-            writeln!(code, "    ({src:?}, {lits}, {bound}),").unwrap();
+            let digest: [u8; 16] = <sha2::Sha256 as sha2::Digest>::digest(src.as_bytes())[..16].try_into().unwrap();
+            writeln!(code, "    ({digest:?}, {lits}, {bound}),").unwrap();
         }
     }
     code.push_str("];\n");

@@ -59,9 +59,11 @@ pub fn parse_validated_pack(text: &str) -> ParseOutcome {
 /// them with the same code (`BUILTIN_PATTERN_FACTS`); `None` for any other pattern.
 #[allow(clippy::type_complexity)]
 fn builtin_pattern_facts(src: &str) -> Option<(Option<Vec<String>>, Option<LenBound>)> {
-    static INDEX: std::sync::OnceLock<std::collections::HashMap<&'static str, usize>> = std::sync::OnceLock::new();
+    use sha2::{Digest, Sha256};
+    static INDEX: std::sync::OnceLock<std::collections::HashMap<[u8; 16], usize>> = std::sync::OnceLock::new();
     let facts = crate::compile::BUILTIN_PATTERN_FACTS;
-    let i = *INDEX.get_or_init(|| facts.iter().enumerate().map(|(i, f)| (f.0, i)).collect()).get(src)?;
+    let digest: [u8; 16] = Sha256::digest(src.as_bytes())[..16].try_into().ok()?;
+    let i = *INDEX.get_or_init(|| facts.iter().enumerate().map(|(i, f)| (f.0, i)).collect()).get(&digest)?;
     let (_, literals, bound) = facts[i];
     Some((literals.map(|l| l.iter().map(|s| s.to_string()).collect()), bound.map(|(base, runs)| LenBound { base, runs })))
 }
