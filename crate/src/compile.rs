@@ -58,6 +58,14 @@ impl Compiler {
         self.add_parsed(text, parse_pack(text))
     }
 
+    /// Adds a pack that this engine version has already accepted through [`Compiler::add_pack`]
+    /// (the caller keeps a [`validation_digest`] record of it): its regexes are built on first
+    /// use, so the size-limit check is not repeated. Every other check still runs, and a
+    /// pattern that would not build just matches nothing.
+    pub fn add_validated_pack(&mut self, text: &str) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+        self.add_parsed(text, crate::pack::parse_validated_pack(text))
+    }
+
     fn add_parsed(&mut self, text: &str, outcome: crate::pack::ParseOutcome) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
         let Some(pack) = outcome.pack else { return Err(outcome.diagnostics) };
         let mut diagnostics = outcome.diagnostics;
@@ -111,6 +119,28 @@ impl Compiler {
         }
         Rules::new(self.packs)
     }
+}
+
+/// A record that "this engine version accepted exactly these packs with these rules disabled":
+/// hex SHA-256 over the engine version, each pack text and each disabled rule id (each
+/// length-prefixed). A host that stores it after a successful [`Compiler::add_pack`] build can
+/// rebuild the same engine later with [`Compiler::add_validated_pack`] when the digest matches.
+pub fn validation_digest(packs: &[String], disabled: &[String]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    let mut field = |bytes: &[u8]| {
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    field(env!("CARGO_PKG_VERSION").as_bytes());
+    field(&(packs.len() as u64).to_le_bytes());
+    for p in packs {
+        field(p.as_bytes());
+    }
+    for d in disabled {
+        field(d.as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Checks a pack on its own, as `candor lint` does.

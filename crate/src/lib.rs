@@ -41,7 +41,7 @@ pub mod weburl;
 mod wasm;
 
 pub use candidate::{Candidate, FieldText};
-pub use compile::{lint, Compiler, Rules, BUILTIN_PACK, BUILTIN_PACKS};
+pub use compile::{lint, validation_digest, Compiler, Rules, BUILTIN_PACK, BUILTIN_PACKS};
 pub use diagnostic::{Code, Diagnostic};
 pub use report::{Level, Report};
 pub use scan::Scanner;
