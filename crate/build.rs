@@ -45,6 +45,7 @@ fn pattern_facts(files: &[std::path::PathBuf]) -> String {
         "/// (the first 16 bytes of the SHA-256 of the pattern, prefilter literals, length bound (base, runs))\n\
          /// of every built-in rule pattern, from build.rs. A digest, not the pattern, keeps the patterns\n\
          /// out of the wasm module a second time.\n\
+         #[allow(clippy::type_complexity)]\n\
          pub(crate) const BUILTIN_PATTERN_FACTS: &[([u8; 16], Option<&[&str]>, Option<(usize, [usize; 3])>)] = &[\n",
     );
     for f in files {
