@@ -14,7 +14,10 @@
 //!   the literal prefilter lets through on that text;
 //! - `builtin_rules`: each built-in rule alone, its compile time and what it adds to a scan of
 //!   the 750 KB page and of the thread (finds the rules that dominate);
-//! - `builtin_patterns`: where the built-in patterns' compile time goes.
+//! - `builtin_patterns`: where the built-in patterns' compile time goes;
+//! - `builtin_full_validation_ms`: the built-in packs through full validation (`add_pack`, every
+//!   regex built), which the engine's start-up no longer does; and per rule set
+//!   `warm_whole_text_ms`, the warm scan with `Scanner::whole_text` (no windowed search).
 //!
 //! For wasm the same file is built for `wasm32-unknown-unknown` (`cargo build -p candor --release
 //! --example bench --target wasm32-unknown-unknown --no-default-features`, then wasm-bindgen and
@@ -280,11 +283,15 @@ mod native {
             let t1 = now();
             let first = Scanner::new(&compiled).scan_text("thread.txt", &text);
             let t2 = now();
-            let mut warm = Vec::new();
+            let (mut warm, mut whole) = (Vec::new(), Vec::new());
             for _ in 0..rule_runs {
                 let t = now();
                 std::hint::black_box(Scanner::new(&compiled).scan_text("thread.txt", &text));
                 warm.push(now() - t);
+                // The same scan without windows: every pattern over the whole text, as before.
+                let t = now();
+                std::hint::black_box(Scanner::new(&compiled).whole_text().scan_text("thread.txt", &text));
+                whole.push(now() - t);
             }
             let (pass, always) = match &pack {
                 Some(p) => prefilter_pass(&serde_json::from_str(p).expect("pack JSON"), &text),
@@ -298,17 +305,31 @@ mod native {
                 "compile_ms": t1 - t0,
                 "first_ms": t2 - t1,
                 "warm_ms": median(&mut warm),
+                "warm_whole_text_ms": median(&mut whole),
                 "warm_runs": rule_runs,
                 "findings": findings,
                 "prefilter_pass": pass,
                 "prefilter_always": always,
             }));
         }
+        // The built-in packs through full validation (every regex built now), as `candor lint`
+        // and a pack install check them; the engine's start-up skips this (parse_validated_pack).
+        let mut full = Vec::new();
+        for _ in 0..3 {
+            let t = now();
+            let mut c = Compiler::new();
+            for (name, pack) in builtin_packs() {
+                c.add_pack(pack).unwrap_or_else(|d| panic!("{name}: {d:?}"));
+            }
+            std::hint::black_box(c.build());
+            full.push(now() - t);
+        }
+        let builtin_full_validation_ms = median(&mut full);
         let patterns = builtin_patterns(&text, &now);
         let big = manifest["pages"].as_array().and_then(|p| p.iter().find(|p| p["id"] == "synthetic-750k")).expect("synthetic-750k page");
         let big_html = std::fs::read_to_string(big["path"].as_str().expect("path")).expect("read page");
         let builtin = profile_builtin(&big_html, big["url"].as_str(), &text, &now);
-        let out = json!({ "pages": pages, "rules": rules, "builtin_rules": builtin, "builtin_patterns": patterns, "text_bytes": text.len() });
+        let out = json!({ "pages": pages, "rules": rules, "builtin_rules": builtin, "builtin_patterns": patterns, "builtin_full_validation_ms": builtin_full_validation_ms, "text_bytes": text.len() });
         println!("{}", serde_json::to_string_pretty(&out).expect("serialise"));
     }
 }

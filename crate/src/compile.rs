@@ -18,7 +18,8 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::field::{Field, FieldRef};
 use crate::pack::{parse_pack, Family, ListMatch, ListSpec, MatcherSpec, Pack, PackMeta, RuleSeverity, RuleText, SiteSpec, Source, Verification, VerificationText};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::Regex;
+use crate::literal::LenBound;
+use crate::pack::PatternRegex;
 use std::collections::{BTreeSet, HashMap};
 
 /// Collects packs; [`Compiler::build`] turns them into [`Rules`].
@@ -37,7 +38,9 @@ impl Compiler {
     pub fn with_builtin() -> Self {
         let mut c = Compiler::new();
         for (name, text) in crate::builtin_packs() {
-            if let Err(d) = c.add_pack(text) {
+            // The built-in packs pass full validation in their tests (`builtin_packs_are_clean`);
+            // their regexes are built on first use, which keeps the engine's start-up short.
+            if let Err(d) = c.add_parsed(text, crate::pack::parse_validated_pack(text)) {
                 panic!("built-in pack {name} does not compile (the builtin tests catch this): {d:?}");
             }
         }
@@ -47,7 +50,18 @@ impl Compiler {
     /// Validates `text` and, if it has no error, adds it. Returns the warnings on success and
     /// every diagnostic on failure; a failed pack adds nothing at all.
     pub fn add_pack(&mut self, text: &str) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
-        let outcome = parse_pack(text);
+        self.add_parsed(text, parse_pack(text))
+    }
+
+    /// Adds a pack that this engine version has already accepted through [`Compiler::add_pack`]
+    /// (the caller keeps a [`validation_digest`] record of it): its regexes are built on first
+    /// use, so the size-limit check is not repeated. Every other check still runs, and a
+    /// pattern that would not build just matches nothing.
+    pub fn add_validated_pack(&mut self, text: &str) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
+        self.add_parsed(text, crate::pack::parse_validated_pack(text))
+    }
+
+    fn add_parsed(&mut self, text: &str, outcome: crate::pack::ParseOutcome) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
         let Some(pack) = outcome.pack else { return Err(outcome.diagnostics) };
         let mut diagnostics = outcome.diagnostics;
         // A pack with the id of a loaded one replaces it: a newer copy of the built-in pack, or
@@ -102,13 +116,36 @@ impl Compiler {
     }
 }
 
+/// A record that "this engine version accepted exactly these packs with these rules disabled":
+/// hex SHA-256 over the engine version, each pack text and each disabled rule id (each
+/// length-prefixed). A host that stores it after a successful [`Compiler::add_pack`] build can
+/// rebuild the same engine later with [`Compiler::add_validated_pack`] when the digest matches.
+pub fn validation_digest(packs: &[String], disabled: &[String]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    let mut field = |bytes: &[u8]| {
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    field(env!("CARGO_PKG_VERSION").as_bytes());
+    field(&(packs.len() as u64).to_le_bytes());
+    for p in packs {
+        field(p.as_bytes());
+    }
+    for d in disabled {
+        field(d.as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Checks a pack on its own, as `candor lint` does.
 pub fn lint(text: &str) -> Vec<Diagnostic> {
     parse_pack(text).diagnostics
 }
 
 pub(crate) enum Matcher {
-    Regex(Regex),
+    /// The pattern and, when it has one, its match-length bound.
+    Regex(PatternRegex, Option<LenBound>),
     List(usize),
     /// A structural check and the compiled lists it reads, by name.
     Check(CheckSpec, Vec<(String, usize)>),
@@ -187,6 +224,8 @@ pub(crate) struct Partition {
     pub always: Vec<u32>,
     /// Every rule of the partition, for texts the prefilter cannot judge.
     pub all: Vec<u32>,
+    /// Rule index → its prefilter pattern indices, for the rules that have literals.
+    pub literals_of: HashMap<u32, Vec<u32>>,
 }
 
 /// Compiled, immutable rules: what a [`crate::Scanner`] runs. Build a new one to change
@@ -198,8 +237,13 @@ pub struct Rules {
     pub(crate) sites: Vec<SiteSpec>,
     /// Rules that are structural checks; they run once per candidate (or page), not per text.
     pub(crate) checks: Vec<u32>,
-    partitions: HashMap<String, Partition>,
-    generic: Partition,
+    /// Per site, built on the first scan of that site: most engines only ever see a few sites,
+    /// and building every site's prefilter was a sixth of the engine's start-up.
+    partitions: HashMap<String, std::sync::OnceLock<Partition>>,
+    generic: std::sync::OnceLock<Partition>,
+    /// Per rule: the sites it is limited to, and its prefilter literals (what partitions need).
+    site_scopes: Vec<Option<Vec<String>>>,
+    literals: Vec<Option<Vec<String>>>,
     pub(crate) verification: Verification,
     /// Language tag → the verification script's translation (from the pack that supplied it).
     pub(crate) verification_texts: Vec<(String, VerificationText)>,
@@ -280,7 +324,7 @@ impl Rules {
             }
             for r in pack.rules.into_iter().filter(|r| !r.disabled) {
                 let (matcher, lits) = match r.matcher {
-                    MatcherSpec::Pattern { regex, literals } => (Matcher::Regex(regex), literals),
+                    MatcherSpec::Pattern { regex, literals, bound } => (Matcher::Regex(regex, bound), literals),
                     MatcherSpec::List(name) => (Matcher::List(list_index[&name]), None),
                     MatcherSpec::Check(spec) => {
                         let lists = spec.lists().into_iter().map(|l| (l.to_string(), list_index[l])).collect();
@@ -311,19 +355,7 @@ impl Rules {
             site_ids.extend(scope.iter().cloned());
         }
         let checks: Vec<u32> = (0..rules.len() as u32).filter(|&i| matches!(rules[i as usize].matcher, Matcher::Check(..))).collect();
-        let partition_for = |site: Option<&str>| {
-            let members: Vec<u32> = (0..rules.len() as u32)
-                .filter(|i| !checks.contains(i))
-                .filter(|&i| match (&site_scopes[i as usize], site) {
-                    (None, _) => true,
-                    (Some(scope), Some(site)) => scope.iter().any(|s| s == site),
-                    (Some(_), None) => false,
-                })
-                .collect();
-            build_partition(&members, &literals)
-        };
-        let partitions = site_ids.iter().map(|s| (s.clone(), partition_for(Some(s)))).collect();
-        let generic = partition_for(None);
+        let partitions = site_ids.into_iter().map(|s| (s, std::sync::OnceLock::new())).collect();
         Rules {
             packs: metas,
             rules,
@@ -331,7 +363,9 @@ impl Rules {
             sites,
             checks,
             partitions,
-            generic,
+            generic: std::sync::OnceLock::new(),
+            site_scopes,
+            literals,
             verification_texts: if verification.is_some() { verification_texts } else { default_verification_texts() },
             verification: verification.unwrap_or_else(default_verification),
             languages,
@@ -339,7 +373,24 @@ impl Rules {
     }
 
     pub(crate) fn partition(&self, site: &str) -> &Partition {
-        self.partitions.get(site).unwrap_or(&self.generic)
+        match self.partitions.get(site) {
+            Some(cell) => cell.get_or_init(|| self.build_partition(Some(site))),
+            None => self.generic.get_or_init(|| self.build_partition(None)),
+        }
+    }
+
+    /// The rules that can apply on `site` (`None`: the generic adapter), structural checks
+    /// aside, indexed by their literals.
+    fn build_partition(&self, site: Option<&str>) -> Partition {
+        let members: Vec<u32> = (0..self.rules.len() as u32)
+            .filter(|i| !self.checks.contains(i))
+            .filter(|&i| match (&self.site_scopes[i as usize], site) {
+                (None, _) => true,
+                (Some(scope), Some(site)) => scope.iter().any(|s| s == site),
+                (Some(_), None) => false,
+            })
+            .collect();
+        build_partition(&members, &self.literals)
     }
 
     /// Number of active (not disabled) rules.
@@ -362,7 +413,7 @@ impl Rules {
                 family: r.family,
                 severity: r.severity,
                 kind: match &r.matcher {
-                    Matcher::Regex(_) => "pattern".into(),
+                    Matcher::Regex(..) => "pattern".into(),
                     Matcher::List(_) => "list".into(),
                     Matcher::Check(spec, _) => format!("check {}", spec.name()),
                 },
@@ -388,6 +439,7 @@ fn build_partition(members: &[u32], literals: &[Option<Vec<String>>]) -> Partiti
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut by_literal: Vec<Vec<u32>> = Vec::new();
     let mut always = Vec::new();
+    let mut literals_of: HashMap<u32, Vec<u32>> = HashMap::new();
     for &r in members {
         match &literals[r as usize] {
             Some(lits) => {
@@ -398,6 +450,7 @@ fn build_partition(members: &[u32], literals: &[Option<Vec<String>>]) -> Partiti
                         patterns.len() - 1
                     });
                     by_literal[i].push(r);
+                    literals_of.entry(r).or_default().push(i as u32);
                 }
             }
             None => always.push(r),
@@ -415,8 +468,9 @@ fn build_partition(members: &[u32], literals: &[Option<Vec<String>>]) -> Partiti
         // Building can only fail on absurd sizes; fall back to running everything.
         always = members.to_vec();
         by_literal.clear();
+        literals_of.clear();
     }
-    Partition { prefilter, by_literal, always, all: members.to_vec() }
+    Partition { prefilter, by_literal, always, all: members.to_vec(), literals_of }
 }
 
 /// A words list of `values`, for unit tests of list-reading checks.

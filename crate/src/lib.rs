@@ -47,7 +47,7 @@ mod wasm;
 
 pub use candidate::{Candidate, FieldText};
 pub use builtin::{builtin_pack, builtin_packs};
-pub use compile::{lint, Compiler, Rules};
+pub use compile::{lint, validation_digest, Compiler, Rules};
 pub use diagnostic::{Code, Diagnostic};
 pub use report::{Level, Report};
 pub use scan::Scanner;

@@ -187,6 +187,126 @@ pub fn class_char(class: &Class) -> Option<char> {
     found
 }
 
+/// An upper bound on the byte length of any match of a pattern, for a given text: `base` plus
+/// so many times each of the text's longest runs. A pattern whose unbounded repetitions are all
+/// of whitespace (`\s+`), of non-whitespace (`\w+`) or of characters other than a newline has
+/// one; a match can only repeat such a class over a run of the text that consists of it.
+/// Adding the coefficients of a concatenation and taking the larger of each for an alternation
+/// over-estimates, which is safe: the bound only sizes the windows searched around literal hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LenBound {
+    pub base: usize,
+    /// Multiples of the longest whitespace run, the longest non-whitespace run and the longest line.
+    pub runs: [usize; 3],
+}
+
+/// The longest runs of a text, in bytes: whitespace, non-whitespace, and anything but `\n`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextRuns(pub [usize; 3]);
+
+impl TextRuns {
+    pub fn measure(text: &str) -> TextRuns {
+        let (mut ws, mut nows, mut line) = (0usize, 0usize, 0usize);
+        let mut best = [0usize; 3];
+        for c in text.chars() {
+            let n = c.len_utf8();
+            if c.is_whitespace() {
+                ws += n;
+                nows = 0;
+            } else {
+                nows += n;
+                ws = 0;
+            }
+            if c == '\n' {
+                line = 0;
+            } else {
+                line += n;
+            }
+            best[0] = best[0].max(ws);
+            best[1] = best[1].max(nows);
+            best[2] = best[2].max(line);
+        }
+        TextRuns(best)
+    }
+}
+
+impl LenBound {
+    /// The bound on `runs`' text, saturating.
+    pub fn eval(&self, runs: &TextRuns) -> usize {
+        self.runs.iter().zip(runs.0).fold(self.base, |acc, (k, r)| acc.saturating_add(k.saturating_mul(r)))
+    }
+
+    fn add(self, o: LenBound) -> LenBound {
+        LenBound { base: self.base.saturating_add(o.base), runs: std::array::from_fn(|i| self.runs[i].saturating_add(o.runs[i])) }
+    }
+
+    fn max(self, o: LenBound) -> LenBound {
+        LenBound { base: self.base.max(o.base), runs: std::array::from_fn(|i| self.runs[i].max(o.runs[i])) }
+    }
+
+    fn times(self, n: usize) -> LenBound {
+        LenBound { base: self.base.saturating_mul(n), runs: self.runs.map(|r| r.saturating_mul(n)) }
+    }
+}
+
+/// The match-length bound of `hir` (see [`LenBound`]), or `None` when a repetition is unbounded
+/// over something that is not one of the three run kinds.
+pub fn length_bound(hir: &Hir) -> Option<LenBound> {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => Some(LenBound::default()),
+        HirKind::Literal(lit) => Some(LenBound { base: lit.0.len(), runs: [0; 3] }),
+        HirKind::Class(class) => Some(LenBound { base: class_max_len(class)?, runs: [0; 3] }),
+        HirKind::Capture(cap) => length_bound(&cap.sub),
+        HirKind::Repetition(rep) => match rep.max {
+            Some(m) => Some(length_bound(&rep.sub)?.times(m as usize)),
+            None => match rep.sub.kind() {
+                HirKind::Class(class) => {
+                    let mut runs = [0; 3];
+                    runs[run_kind(class)?] = 1;
+                    Some(LenBound { base: 0, runs })
+                }
+                _ => None,
+            },
+        },
+        HirKind::Concat(subs) => subs.iter().try_fold(LenBound::default(), |acc, s| Some(acc.add(length_bound(s)?))),
+        HirKind::Alternation(subs) => subs.iter().try_fold(LenBound::default(), |acc, s| Some(acc.max(length_bound(s)?))),
+    }
+}
+
+fn class_max_len(class: &Class) -> Option<usize> {
+    match class {
+        Class::Unicode(u) => u.ranges().last().map(|r| r.end().len_utf8()),
+        Class::Bytes(b) => b.ranges().last().map(|_| 1),
+    }
+}
+
+/// Which run of the text bounds a repetition of `class`: 0 whitespace, 1 non-whitespace,
+/// 2 a line. Byte classes with non-ASCII bytes get none.
+fn run_kind(class: &Class) -> Option<usize> {
+    let ranges: Vec<(u32, u32)> = match class {
+        Class::Unicode(u) => u.ranges().iter().map(|r| (r.start() as u32, r.end() as u32)).collect(),
+        Class::Bytes(b) => {
+            if b.ranges().iter().any(|r| r.end() >= 0x80) {
+                return None;
+            }
+            b.ranges().iter().map(|r| (r.start() as u32, r.end() as u32)).collect()
+        }
+    };
+    let contains = |c: char| ranges.iter().any(|&(s, e)| s <= c as u32 && c as u32 <= e);
+    // Unicode White_Space: what `\s` and `char::is_whitespace` mean.
+    let whitespace = (0u32..=0x3000).filter_map(char::from_u32).filter(|c| c.is_whitespace());
+    let all_whitespace = ranges.iter().all(|&(s, e)| e - s < 16 && (s..=e).all(|c| char::from_u32(c).is_some_and(char::is_whitespace)));
+    if all_whitespace {
+        Some(0)
+    } else if !whitespace.clone().any(contains) {
+        Some(1)
+    } else if !contains('\n') {
+        Some(2)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,6 +336,22 @@ mod tests {
         assert_eq!(lits(r"(?i)a|bc"), None);
         assert_eq!(lits(r"x?"), None);
         assert_eq!(lits("café"), None);
+    }
+
+    fn bound(p: &str) -> Option<LenBound> {
+        length_bound(&regex_syntax::Parser::new().parse(p).unwrap())
+    }
+
+    #[test]
+    fn length_bounds() {
+        assert_eq!(bound(r"(?i)\bab\b.{0,20}\bcd\b"), Some(LenBound { base: 4 + 20 * 4, runs: [0; 3] }));
+        assert_eq!(bound(r"ab\s+cd"), Some(LenBound { base: 4, runs: [1, 0, 0] }));
+        assert_eq!(bound(r"ab\w+|x[^.\n]*"), Some(LenBound { base: 2, runs: [0, 1, 1] }));
+        assert_eq!(bound(r"a(?:b\s+)+"), None);
+        assert_eq!(bound(r"a[\s,]+"), None);
+        let runs = TextRuns::measure("ab  cd\n  xyz\u{a0}\u{a0}");
+        assert_eq!(runs, TextRuns([4, 3, 9]));
+        assert_eq!(bound(r"ab\s+cd").unwrap().eval(&runs), 8);
     }
 
     #[test]

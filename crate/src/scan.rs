@@ -11,7 +11,7 @@
 use crate::candidate::{Candidate, ExtractedPage, FieldText, Notice};
 use crate::checks::{self, CheckContext, Hit};
 use crate::compile::{CompiledList, Matcher, Partition, Rules};
-use crate::literal::has_non_ascii_fold;
+use crate::literal::{has_non_ascii_fold, TextRuns};
 use crate::locale::{lookup, Locale};
 use crate::messages::{Detail, Lang};
 use crate::pack::{ListMatch, PageKind};
@@ -39,11 +39,12 @@ pub struct Scanner<'r> {
     memory: Option<&'r Memory>,
     locale: Option<Locale>,
     thresholds: Thresholds,
+    windows: bool,
 }
 
 impl<'r> Scanner<'r> {
     pub fn new(rules: &'r Rules) -> Self {
-        Scanner { rules, now: None, memory: None, locale: None, thresholds: Thresholds::default() }
+        Scanner { rules, now: None, memory: None, locale: None, thresholds: Thresholds::default(), windows: true }
     }
 
     /// The language of the report's texts (`de`, `de-CH`; see [`crate::locale`]). Each rule
@@ -73,6 +74,14 @@ impl<'r> Scanner<'r> {
     /// candidate's fingerprint in the report, for the caller to remember.
     pub fn with_memory(mut self, memory: Option<&'r Memory>) -> Self {
         self.memory = memory;
+        self
+    }
+
+    /// Searches each pattern over its whole text instead of only the windows around its literal
+    /// hits. Findings are the same (the differential tests check it); this is their reference
+    /// and the benchmark's baseline.
+    pub fn whole_text(mut self) -> Self {
+        self.windows = false;
         self
     }
 
@@ -254,23 +263,35 @@ impl<'r> Scanner<'r> {
             record(ri, checks::run(spec, c, &cx), &mut hits);
         }
         let mut candidates_buf: Vec<u32> = Vec::new();
+        let mut hits_buf: Vec<LiteralHit> = Vec::new();
         for ft in &c.texts {
             let (matching, offsets) = matching_text(ft);
             let to_original = |i: usize| offsets.as_ref().map_or(i, |m| m.get(i).copied().unwrap_or(ft.text.len()));
             let matching = matching.as_ref();
-            self.rules_for_text(partition, matching, &mut candidates_buf);
+            let located = self.rules_for_text(partition, matching, &mut candidates_buf, &mut hits_buf);
+            let mut runs = None;
             for &ri in &candidates_buf {
                 let rule = &self.rules.rules[ri as usize];
                 if !rule.targets(ft.field, ft.sub) {
                     continue;
                 }
                 let found = match &rule.matcher {
-                    Matcher::Regex(re) => re
-                        .find_iter(matching)
-                        .filter(|m| !m.is_empty())
-                        .take(MAX_MATCHES_PER_TEXT)
-                        .map(|m| (m.start(), m.end(), None))
-                        .collect::<Vec<_>>(),
+                    Matcher::Regex(re, bound) => {
+                        let Some(re) = re.get() else { continue };
+                        let regions = match (bound, located) {
+                            (Some(bound), true) if self.windows => {
+                                let runs = *runs.get_or_insert_with(|| TextRuns::measure(matching));
+                                search_regions(matching, bound.eval(&runs), partition.literals_of.get(&ri).map_or(&[][..], Vec::as_slice), &hits_buf)
+                            }
+                            _ => None,
+                        };
+                        regions
+                            .and_then(|r| find_in_regions(re, matching, &r))
+                            .unwrap_or_else(|| re.find_iter(matching).filter(|m| !m.is_empty()).take(MAX_MATCHES_PER_TEXT).map(|m| (m.start(), m.end())).collect())
+                            .into_iter()
+                            .map(|(s, e)| (s, e, None))
+                            .collect::<Vec<_>>()
+                    }
                     Matcher::List(li) => list_matches(&self.rules.lists[*li], matching),
                     Matcher::Check(..) => continue,
                 };
@@ -343,31 +364,114 @@ impl<'r> Scanner<'r> {
     }
 
     /// The rules worth running on `text`: those whose required literal occurs, plus the
-    /// unindexed ones. Sorted, without duplicates.
-    fn rules_for_text(&self, p: &Partition, text: &str, out: &mut Vec<u32>) {
+    /// unindexed ones. Sorted, without duplicates. `hits` gets every occurrence of every
+    /// literal, sorted by literal then position; returns whether it did (the prefilter ran).
+    fn rules_for_text(&self, p: &Partition, text: &str, out: &mut Vec<u32>, hits: &mut Vec<LiteralHit>) -> bool {
         out.clear();
-        match &p.prefilter {
+        hits.clear();
+        let located = match &p.prefilter {
             Some(ac) if !has_non_ascii_fold(text) => {
                 out.extend_from_slice(&p.always);
                 let mut seen = vec![false; p.by_literal.len()];
-                let mut remaining = p.by_literal.len();
                 for m in ac.find_overlapping_iter(text) {
                     let i = m.pattern().as_usize();
+                    hits.push(LiteralHit { literal: i as u32, start: m.start(), end: m.end() });
                     if !seen[i] {
                         seen[i] = true;
                         out.extend_from_slice(&p.by_literal[i]);
-                        remaining -= 1;
-                        if remaining == 0 {
-                            break;
-                        }
                     }
                 }
+                hits.sort_unstable_by_key(|h| (h.literal, h.start));
+                true
             }
-            _ => out.extend_from_slice(&p.all),
-        }
+            _ => {
+                out.extend_from_slice(&p.all);
+                false
+            }
+        };
         out.sort_unstable();
         out.dedup();
+        located
     }
+}
+
+/// One occurrence of a prefilter literal in a text (byte offsets of the matching text).
+#[derive(Clone, Copy)]
+struct LiteralHit {
+    literal: u32,
+    start: usize,
+    end: usize,
+}
+
+/// The parts of `text` that can hold a match of a rule whose matches are at most `max_len`
+/// bytes long and always contain one of `literals`: around each occurrence, `max_len` bytes
+/// either way, merged, on character boundaries. `None` when that is most of the text anyway.
+fn search_regions(text: &str, max_len: usize, literals: &[u32], hits: &[LiteralHit]) -> Option<Vec<(usize, usize)>> {
+    if literals.is_empty() || max_len >= text.len() / 2 {
+        return None;
+    }
+    let mut windows = Vec::new();
+    for &lit in literals {
+        let first = hits.partition_point(|h| h.literal < lit);
+        for h in hits[first..].iter().take_while(|h| h.literal == lit) {
+            windows.push((h.end.saturating_sub(max_len), (h.start + max_len).min(text.len())));
+        }
+    }
+    windows.sort_unstable();
+    let mut regions: Vec<(usize, usize)> = Vec::with_capacity(windows.len());
+    let mut covered = 0;
+    for (a, b) in windows {
+        let a = floor_char_boundary(text, a);
+        let b = ceil_char_boundary(text, b);
+        match regions.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => regions.push((a, b)),
+        }
+    }
+    for r in &regions {
+        covered += r.1 - r.0;
+    }
+    (covered < text.len() / 2).then_some(regions)
+}
+
+/// Leftmost-first matches of `re` in `text` that lie in `regions`, as `find_iter` over the
+/// whole text gives them when every match lies in a region (at most
+/// [`MAX_MATCHES_PER_TEXT`]). Each region is searched in a copy of the text cut one character
+/// after it, so look-arounds at its end still see the next character; a match reaching past
+/// the region could only come from that cut, so then `None`: search the whole text.
+fn find_in_regions(re: &regex::Regex, text: &str, regions: &[(usize, usize)]) -> Option<Vec<(usize, usize)>> {
+    let mut out = Vec::new();
+    for &(a, b) in regions {
+        let cut = b + text[b..].chars().next().map_or(0, char::len_utf8);
+        let hay = &text[..cut];
+        let mut pos = a;
+        while pos < b {
+            let Some(m) = re.find_at(hay, pos) else { break };
+            if m.end() > b || m.is_empty() {
+                return None;
+            }
+            out.push((m.start(), m.end()));
+            if out.len() >= MAX_MATCHES_PER_TEXT {
+                return Some(out);
+            }
+            pos = m.end();
+        }
+    }
+    Some(out)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 /// The text rules match against: the field text with a space at each element boundary between

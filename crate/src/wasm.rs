@@ -49,6 +49,28 @@ impl Scanner {
         Ok(Scanner { rules: compiler.build(), memory: None })
     }
 
+    /// The same engine as `new Scanner(packs, disabledRules)`, for packs that constructor has
+    /// already accepted: `digest` must be the `validationDigest(packs, disabledRules)` stored
+    /// after that success. Their regexes are then built on first use instead of now (the
+    /// size-limit check is not repeated; every other check runs). A digest that does not match
+    /// falls back to full validation, so a stale record costs time, never correctness.
+    #[wasm_bindgen(js_name = fromValidated)]
+    pub fn from_validated(packs: Vec<String>, disabled_rules: Option<Vec<String>>, digest: &str) -> Result<Scanner, JsError> {
+        let disabled = disabled_rules.unwrap_or_default();
+        if crate::validation_digest(&packs, &disabled) != digest {
+            return Scanner::new(packs, Some(disabled));
+        }
+        let mut compiler = Compiler::with_builtin();
+        compiler.disable_rules(disabled);
+        for (i, text) in packs.iter().enumerate() {
+            if let Err(diagnostics) = compiler.add_validated_pack(text) {
+                let msg = serde_json::json!({ "pack": i, "diagnostics": diagnostics });
+                return Err(JsError::new(&msg.to_string()));
+            }
+        }
+        Ok(Scanner { rules: compiler.build(), memory: None })
+    }
+
     /// Scans serialised HTML as the page at `url`. `now` is the time of the scan in Unix
     /// seconds (`Date.now() / 1000` for a live page); without it, displayed clocks are not
     /// compared with the claimed location. `options` (optional): `{locale?: "de", thresholds?:
@@ -152,6 +174,13 @@ pub fn lint_pack(text: &str) -> Result<JsValue, JsError> {
 #[wasm_bindgen(js_name = builtinPackJson)]
 pub fn builtin_pack_json() -> String {
     builtin_pack().to_string()
+}
+
+/// The record `Scanner.fromValidated` checks: hex SHA-256 of the engine version, the pack
+/// texts and the disabled rule ids. Store it after `new Scanner(packs, disabledRules)` succeeds.
+#[wasm_bindgen(js_name = validationDigest)]
+pub fn validation_digest(packs: Vec<String>, disabled_rules: Option<Vec<String>>) -> String {
+    crate::validation_digest(&packs, &disabled_rules.unwrap_or_default())
 }
 
 /// The engine version.

@@ -95,3 +95,47 @@ fn builtin_pack_is_fully_translated_into_german() {
     assert!(steps.iter().zip(&v.steps).all(|(de, en)| de.len() >= 20 && de != en), "{steps:#?}");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// The start-up path (`parse_validated_pack`: regexes built on first use, prefilter facts from
+/// build.rs's table) gives every rule the same literals and length bound as full validation,
+/// and the deferred regexes build to the same patterns.
+#[test]
+fn the_validated_start_up_path_matches_full_validation() {
+    use candor::pack::parse_validated_pack;
+    for (name, text) in builtin_packs() {
+        let full = parse_pack(text).pack.unwrap();
+        let fast = parse_validated_pack(text).pack.unwrap_or_else(|| panic!("{name} does not parse on the start-up path"));
+        assert_eq!(full.rules.len(), fast.rules.len(), "{name}");
+        for (a, b) in full.rules.iter().zip(&fast.rules) {
+            if let (MatcherSpec::Pattern { regex: ra, literals: la, bound: ba }, MatcherSpec::Pattern { regex: rb, literals: lb, bound: bb }) = (&a.matcher, &b.matcher) {
+                assert!(ra.is_built() && !rb.is_built(), "{}: built eagerly only by full validation", a.id);
+                assert_eq!((la, ba), (lb, bb), "{}: prefilter facts differ", a.id);
+                assert_eq!(rb.get().map(|r| r.as_str()), Some(ra.as_str()), "{}", a.id);
+            }
+        }
+    }
+}
+
+/// A team pack re-added on a later start-up through `add_validated_pack` (regexes deferred)
+/// gives the same engine as full validation: same rules, same findings.
+#[test]
+fn a_revalidated_team_pack_scans_the_same() {
+    let pack = r#"{"candor_pack": 1, "id": "acme", "title": "Acme", "publisher": "Acme", "version": "1.0",
+      "sources": {"A1": {"title": "Acme playbook", "publisher": "Acme"}},
+      "rules": [{"id": "acme.gift-cards", "title": "Asks for gift cards", "family": "payment",
+                 "severity": "high", "pattern": "(?i)\\bgift\\s+cards?\\b", "explain": "Asks to be paid in gift cards.",
+                 "sources": ["A1"]}]}"#;
+    let text = "Alex: my camera is broken, can we just chat instead\nAlex: please pay me in Gift  Cards";
+    let mut full = Compiler::with_builtin();
+    full.add_pack(pack).unwrap();
+    let mut fast = Compiler::with_builtin();
+    fast.add_validated_pack(pack).unwrap();
+    let (full, fast) = (full.build(), fast.build());
+    let a = serde_json::to_value(candor::Scanner::new(&full).scan_text("t", text)).unwrap();
+    let b = serde_json::to_value(candor::Scanner::new(&fast).scan_text("t", text)).unwrap();
+    assert_eq!(a, b);
+    assert!(a.to_string().contains("acme.gift-cards"), "the team rule fires: {a}");
+    let d = candor::validation_digest(&[pack.to_string()], &[]);
+    assert_eq!(d.len(), 64);
+    assert_ne!(d, candor::validation_digest(&[pack.to_string()], &["acme.gift-cards".to_string()]));
+}

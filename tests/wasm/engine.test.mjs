@@ -236,6 +236,21 @@ describe("wasm engine (build/pkg) in Node", () => {
     const [ev] = cam.evidence;
     if (ev.start != null) assert.equal(text.slice(ev.start, ev.end), ev.text);
   });
+
+  it("Scanner.fromValidated rebuilds an accepted engine from its validationDigest, and re-validates on a stale one", () => {
+    const packs = [JSON.stringify(pack([rule("t.gift", "(?i)\\bgift\\s+cards?\\b")]))];
+    const text = "Alex: my camera is broken\nAlex: pay me in gift  cards please";
+    const reference = new engine.Scanner(packs, ["SIG-39.camera-broken"]).scanText("t.txt", text);
+    const digest = engine.validationDigest(packs, ["SIG-39.camera-broken"]);
+    assert.match(digest, /^[0-9a-f]{64}$/);
+    const fast = engine.Scanner.fromValidated(packs, ["SIG-39.camera-broken"], digest).scanText("t.txt", text);
+    assert.deepEqual(fast, reference);
+    const rules = fast.candidates.flatMap((c) => c.findings.map((f) => f.rule));
+    assert.ok(rules.includes("t.gift") && !rules.includes("SIG-39.camera-broken"), JSON.stringify(rules));
+    // A digest of other packs means "not validated": full validation runs and reports errors.
+    const bad = [JSON.stringify(pack([rule("t.huge", "\\w{1000}\\w{1000}\\w{1000}")]))];
+    assert.throws(() => engine.Scanner.fromValidated(bad, [], digest), (e) => JSON.parse(e.message).diagnostics.some((d) => d.code === "E008"));
+  });
 });
 
 describe("scan options: locale and thresholds", () => {

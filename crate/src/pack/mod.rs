@@ -5,7 +5,7 @@
 
 mod parse;
 
-pub use parse::{parse_pack, ParseOutcome};
+pub use parse::{parse_pack, parse_validated_pack, ParseOutcome};
 
 use crate::field::{Field, FieldRef};
 use regex::Regex;
@@ -279,9 +279,47 @@ impl RuleSeverity {
     }
 }
 
+/// A rule's regex, built when the pack is validated or, for a pack already known to be valid
+/// (the built-in packs, checked by their tests), on first use: building the built-in pack's
+/// regexes is most of what the engine costs at start-up, and most rules never pass the
+/// literal prefilter on a given page.
+#[derive(Debug, Clone)]
+pub struct PatternRegex {
+    source: String,
+    built: std::sync::OnceLock<Option<Regex>>,
+}
+
+impl PatternRegex {
+    pub(crate) fn built(regex: Regex) -> PatternRegex {
+        PatternRegex { source: regex.as_str().to_string(), built: std::sync::OnceLock::from(Some(regex)) }
+    }
+
+    pub(crate) fn deferred(source: &str) -> PatternRegex {
+        PatternRegex { source: source.to_string(), built: std::sync::OnceLock::new() }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// The regex, built now if it was deferred. `None` only if a deferred pattern fails to
+    /// build, which full validation (`lint`, `Compiler::add_pack`) reports as E008/E-bad-regex;
+    /// such a rule then matches nothing rather than panicking.
+    pub fn get(&self) -> Option<&Regex> {
+        self.built.get_or_init(|| parse::build_regex(&self.source).ok()).as_ref()
+    }
+
+    /// Whether the regex has been built (for tests and benchmarks).
+    pub fn is_built(&self) -> bool {
+        self.built.get().is_some()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum MatcherSpec {
-    Pattern { regex: Regex, literals: Option<Vec<String>> },
+    /// `literals`: what the prefilter indexes (see [`crate::literal`]); `bound`: the match-length
+    /// bound that lets a scan search only windows around literal hits.
+    Pattern { regex: PatternRegex, literals: Option<Vec<String>>, bound: Option<crate::literal::LenBound> },
     List(String),
     /// A structural check (see [`crate::checks`]).
     Check(crate::checks::CheckSpec),

@@ -9,7 +9,7 @@ use super::*;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::fairness;
 use crate::json_locate::{escape_token, Locations};
-use crate::literal::required_literals;
+use crate::literal::{length_bound, required_literals, LenBound};
 use regex::RegexBuilder;
 use serde_json::{Map, Value};
 use std::collections::HashSet;
@@ -47,6 +47,35 @@ const RULE_TEXT_KEYS: &[&str] = &["title", "explain", "advice"];
 
 /// Parses and validates a pack. The pack is returned only when there is no error.
 pub fn parse_pack(text: &str) -> ParseOutcome {
+    parse(text, false)
+}
+
+/// Like [`parse_pack`], for a pack that already passed it (the built-in packs, whose tests lint
+/// them): rule regexes are built on first use instead of now, so the size-limit check
+/// (`RegexTooBig`) is not repeated. Everything else is checked as usual.
+pub fn parse_validated_pack(text: &str) -> ParseOutcome {
+    parse(text, true)
+}
+
+/// The prefilter literals and length bound of a built-in rule pattern, as build.rs computed
+/// them with the same code (`BUILTIN_PATTERN_FACTS`); `None` for any other pattern.
+#[allow(clippy::type_complexity)]
+fn builtin_pattern_facts(src: &str) -> Option<(Option<Vec<String>>, Option<LenBound>)> {
+    use sha2::{Digest, Sha256};
+    static INDEX: std::sync::OnceLock<std::collections::HashMap<[u8; 16], usize>> = std::sync::OnceLock::new();
+    let facts = crate::builtin::BUILTIN_PATTERN_FACTS;
+    let digest: [u8; 16] = Sha256::digest(src.as_bytes())[..16].try_into().ok()?;
+    let i = *INDEX.get_or_init(|| facts.iter().enumerate().map(|(i, f)| (f.0, i)).collect()).get(&digest)?;
+    let (_, literals, bound) = facts[i];
+    Some((literals.map(|l| l.iter().map(|s| s.to_string()).collect()), bound.map(|(base, runs)| LenBound { base, runs })))
+}
+
+/// Builds a rule pattern with the engine's limits.
+pub(crate) fn build_regex(src: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(src).size_limit(REGEX_SIZE_LIMIT).dfa_size_limit(REGEX_DFA_LIMIT).build()
+}
+
+fn parse(text: &str, defer_regexes: bool) -> ParseOutcome {
     if text.len() > MAX_PACK_BYTES {
         let d = Diagnostic {
             code: Code::PackTooLarge,
@@ -72,7 +101,7 @@ pub fn parse_pack(text: &str) -> ParseOutcome {
             return ParseOutcome { pack: None, diagnostics: vec![d] };
         }
     };
-    let mut cx = Ctx::default();
+    let mut cx = Ctx { defer_regexes, ..Ctx::default() };
     let pack = cx.pack(&value);
     let diagnostics = cx.finish(text);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
@@ -153,6 +182,9 @@ fn valid_host(s: &str) -> bool {
 struct Ctx {
     /// (code, pointer, message); positions are resolved at the end.
     found: Vec<(Code, String, String)>,
+    /// Rule patterns are parsed (syntax, literals, fairness) but their regexes are built on
+    /// first use: only for packs known to pass full validation.
+    defer_regexes: bool,
 }
 
 impl Ctx {
@@ -617,7 +649,7 @@ impl Ctx {
             self.report(Code::PatternTooLong, ptr, format!("pattern is {} bytes; the limit is {MAX_PATTERN_BYTES}", src.len()));
             return None;
         }
-        let built = RegexBuilder::new(src).size_limit(REGEX_SIZE_LIMIT).dfa_size_limit(REGEX_DFA_LIMIT).build();
+        let built = build_regex(src);
         match built {
             Ok(re) => {
                 let hir = regex_syntax::Parser::new().parse(src).ok()?;
@@ -630,6 +662,35 @@ impl Ctx {
             Err(e) => {
                 let msg = e.to_string();
                 // The regex error is multi-line with a caret diagram; keep its last line.
+                let last = msg.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(&msg).trim();
+                self.report(Code::BadRegex, ptr, format!("pattern does not compile: {last}"));
+                None
+            }
+        }
+    }
+
+    /// A rule's pattern with its prefilter literals, length bound and whether it can match
+    /// empty text: built and checked now, or (`defer_regexes`) built on first use, its facts
+    /// taken from build.rs's table for a built-in pattern or else from parsing it.
+    #[allow(clippy::type_complexity)]
+    fn rule_pattern(&mut self, src: &str, ptr: &str) -> Option<(PatternRegex, Option<Vec<String>>, Option<LenBound>, bool)> {
+        let facts = |hir: &regex_syntax::hir::Hir| (required_literals(hir), length_bound(hir), hir.properties().minimum_len() == Some(0));
+        if !self.defer_regexes || src.len() > MAX_PATTERN_BYTES {
+            return self.regex(src, ptr).map(|(re, hir)| {
+                let (l, b, e) = facts(&hir);
+                (PatternRegex::built(re), l, b, e)
+            });
+        }
+        if let Some((literals, bound)) = builtin_pattern_facts(src) {
+            return Some((PatternRegex::deferred(src), literals, bound, false));
+        }
+        match regex_syntax::Parser::new().parse(src) {
+            Ok(hir) => {
+                let (l, b, e) = facts(&hir);
+                Some((PatternRegex::deferred(src), l, b, e))
+            }
+            Err(e) => {
+                let msg = e.to_string();
                 let last = msg.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(&msg).trim();
                 self.report(Code::BadRegex, ptr, format!("pattern does not compile: {last}"));
                 None
@@ -861,14 +922,14 @@ impl Ctx {
             }
             (true, false) => {
                 let pptr = child(ptr, "pattern");
-                self.string(m, ptr, "pattern", true, "a rule").and_then(|p| self.regex(&p, &pptr)).map(|(regex, hir)| {
-                    if hir.properties().minimum_len() == Some(0) {
+                self.string(m, ptr, "pattern", true, "a rule").and_then(|p| self.rule_pattern(&p, &pptr)).map(|(regex, literals, bound, can_be_empty)| {
+                    if can_be_empty {
                         self.report(Code::UnreachableRule, &pptr, "pattern can match empty text; empty matches are ignored, so this rule may never fire");
                     }
                     if let Some((word, category)) = fairness::protected_word_in_source(regex.as_str()) {
                         protected.push((pptr.clone(), format!("pattern word \"{word}\" targets {category}")));
                     }
-                    MatcherSpec::Pattern { literals: required_literals(&hir), regex }
+                    MatcherSpec::Pattern { literals, bound, regex }
                 })
             }
             (false, true) => self.string(m, ptr, "list", true, "a rule").and_then(|l| {
