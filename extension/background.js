@@ -84,9 +84,16 @@ let booted = null;
 
 const store = createPersonaStore(api.storage.local, { onChanged: api.storage.onChanged });
 /** The recruiter's camera-verification records; on a full storage, persona memory makes room. */
-const verifications = createVerificationStore(api.storage.local, { makeRoom: (bytes) => store.evictOldest(bytes) });
-// Retention is applied whenever the worker starts (and on each save).
-verifications.prune().catch((err) => console.warn("Candor: cannot prune the verification log:", errorMessage(err)));
+// `registry` is defined below; the store only calls this after boot() has applied the policy.
+const verifications = createVerificationStore(api.storage.local, {
+  makeRoom: (bytes) => store.evictOldest(bytes),
+  policyRetentionDays: () => registry.policy()?.verificationRetentionDays ?? null,
+});
+// Retention is applied whenever the worker starts (and on each save) — after the policy is read,
+// so that a longer retention set by the organisation is never cut short by the user's setting.
+boot()
+  .then(() => verifications.prune())
+  .catch((err) => console.warn("Candor: cannot prune the verification log:", errorMessage(err)));
 /** What the scanner holds: the store generation it was given, "off", or null (nothing yet). */
 let engineMemory = null;
 /** The scanner `engineMemory` describes: a new engine (packs changed) starts without memory. */
@@ -503,6 +510,7 @@ async function scanTab(msg) {
  * memory holds for that key (this is what lets the same persona be recognised on another site).
  */
 async function saveVerification(msg) {
+  await boot(); // the policy's retention must be known before a save prunes the log
   const candidate = { ...msg.candidate };
   const remembered = await store.identifiersOf(candidate.key).catch(() => []);
   const ids = [...new Set([...(candidate.identifiers ?? []), ...remembered])].slice(0, 64);

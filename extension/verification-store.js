@@ -185,7 +185,7 @@ function newId(now) {
  * milliseconds. `makeRoom(bytes)` frees about that much space elsewhere in the area when a save
  * hits the quota (resolves to true when it freed something).
  */
-export function createVerificationStore(area, { clock = () => Date.now(), makeRoom = async () => false } = {}) {
+export function createVerificationStore(area, { clock = () => Date.now(), makeRoom = async () => false, policyRetentionDays = () => null } = {}) {
   let tail = Promise.resolve();
 
   /** Runs `task` after every earlier task. */
@@ -200,7 +200,8 @@ export function createVerificationStore(area, { clock = () => Date.now(), makeRo
     const got = await area.get([VERIFICATIONS_KEY, SETTINGS_KEY]);
     const doc = got[VERIFICATIONS_KEY];
     const raw = isObject(doc) && Array.isArray(doc.records) ? doc.records : [];
-    const days = retentionDays(got[SETTINGS_KEY]?.verificationRetentionDays) ?? DEFAULT_RETENTION_DAYS;
+    // The organisation's retention (enterprise policy) wins over the recruiter's own setting.
+    const days = retentionDays(policyRetentionDays()) ?? retentionDays(got[SETTINGS_KEY]?.verificationRetentionDays) ?? DEFAULT_RETENTION_DAYS;
     const cutoff = clock() - days * DAY_MS;
     const clean = raw.map(cleanRecord).filter((r) => r !== null);
     const records = clean.filter((r) => Date.parse(r.recorded_at) >= cutoff);

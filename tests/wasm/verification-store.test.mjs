@@ -172,6 +172,22 @@ describe("verification store", () => {
     assert.equal((await store.list()).length, 1);
   });
 
+  it("the organisation's retention (policy) wins over the recruiter's setting", async () => {
+    const area = storageArea();
+    const c = clock();
+    let policyDays = null;
+    const store = v.createVerificationStore(area, { clock: c, policyRetentionDays: () => policyDays });
+    await store.save(saveMsg(KEVIN, "verified"));
+    await area.set({ settings: { verificationRetentionDays: 30 } });
+    c.now += 60 * DAY;
+    policyDays = 365; // longer than the user's 30 days: the record must survive a prune
+    assert.equal(await store.prune(), 0);
+    assert.equal((await store.list()).length, 1);
+    policyDays = 10; // shorter: it goes, whatever the user set
+    await area.set({ settings: { verificationRetentionDays: 3650 } });
+    assert.equal(await store.prune(), 1);
+  });
+
   it("drops malformed stored records and wipes", async () => {
     const area = storageArea();
     await area.set({ verifications: { version: 1, records: [{ id: "x" }, null, "junk"] } });
