@@ -25,7 +25,7 @@
 // (`candor/tab/report {tabId}` → {entry|null}), and every change is broadcast as
 // `{type: "candor/tab/updated", tabId}`. "Scan this page" is `candor/tab/scan {tabId}`.
 
-import init, { Scanner, checkPackUpdate, lintPack, publicKeyId } from "./pkg/candor.js";
+import init, { Scanner, checkPackUpdate, lintPack, publicKeyId, validationDigest } from "./pkg/candor.js";
 import { createPackRegistry } from "./packs.js";
 import { loadPolicy } from "./policy.js";
 import { candidateIdentity, createTabReports } from "./tab-reports.js";
@@ -101,7 +101,7 @@ let memoryScanner = null;
 
 const registry = createPackRegistry({
   storage: api.storage.local,
-  wasm: { Scanner, checkPackUpdate, publicKeyId, lintPack },
+  wasm: { Scanner, checkPackUpdate, publicKeyId, lintPack, validationDigest },
   fetch: (...args) => fetch(...args),
 });
 

@@ -38,6 +38,9 @@
 import { effectivePolicy, isHttpsUrl } from "./policy.js";
 
 export const REGISTRY_KEY = "packRegistry";
+/** storage.local key of the compiled-form cache: digests of pack sets that passed validation. */
+export const VALIDATED_KEY = "validatedPackSets";
+const MAX_VALIDATED = 8;
 export const TEXT_PREFIX = "packText:";
 export const FORMAT_VERSION = 1;
 
@@ -221,6 +224,8 @@ export function createPackRegistry({ storage, wasm, fetch: fetchFn, clock = () =
   const excluded = new Map();
   /** Entry key → in-flight check. */
   const inflight = new Map();
+  /** Digests of pack sets that passed full validation (see compile). */
+  const validated = new Set();
   let tail = Promise.resolve();
 
   function enqueue(task) {
@@ -232,7 +237,10 @@ export function createPackRegistry({ storage, wasm, fetch: fetchFn, clock = () =
   function load() {
     if (doc) return Promise.resolve();
     loading ??= (async () => {
-      const got = await storage.get(REGISTRY_KEY);
+      const got = await storage.get([REGISTRY_KEY, VALIDATED_KEY]);
+      for (const d of Array.isArray(got?.[VALIDATED_KEY]) ? got[VALIDATED_KEY] : []) {
+        if (typeof d === "string" && /^[0-9a-f]{64}$/.test(d)) validated.add(d);
+      }
       const raw = got?.[REGISTRY_KEY];
       const packs = [];
       const userKeys = [];
@@ -340,9 +348,35 @@ export function createPackRegistry({ storage, wasm, fetch: fetchFn, clock = () =
   }
 
   /** Compiles a set: {scanner} or {failed: {key | null, diagnostics, message}}. */
+  /**
+   * The compiled-form cache: a pack set that compiled once (same engine version, same texts,
+   * same disabled rules: `validationDigest`, a SHA-256 over all three) is re-opened with
+   * `Scanner.fromValidated`, which skips building its regexes until a rule first needs one — the
+   * worker's wake-up no longer pays for every team rule. Any change gives a new digest and a full
+   * validation. The last MAX_VALIDATED digests are kept in storage.local.
+   */
+  function rememberValidated(digest) {
+    if (validated.has(digest)) return;
+    validated.add(digest);
+    while (validated.size > MAX_VALIDATED) validated.delete(validated.values().next().value);
+    storage.set({ [VALIDATED_KEY]: [...validated] }).catch(() => {}); // a cache: losing it costs time only
+  }
+
   function compile(set) {
+    const packTexts = set.items.map((i) => i.text);
+    let digest = null;
     try {
-      return { scanner: new wasm.Scanner(set.items.map((i) => i.text), set.disabledRules) };
+      digest = wasm.validationDigest ? wasm.validationDigest(packTexts, set.disabledRules) : null;
+    } catch {
+      digest = null;
+    }
+    try {
+      if (digest !== null && validated.has(digest) && wasm.Scanner.fromValidated) {
+        return { scanner: wasm.Scanner.fromValidated(packTexts, set.disabledRules, digest), cached: true };
+      }
+      const scanner = new wasm.Scanner(packTexts, set.disabledRules);
+      if (digest !== null) rememberValidated(digest);
+      return { scanner };
     } catch (err) {
       const f = compileFailure(err);
       if (f) return { failed: { key: set.items[f.pack]?.key ?? null, diagnostics: f.diagnostics, message: compileMessage(f.diagnostics) } };

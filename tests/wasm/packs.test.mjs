@@ -120,7 +120,7 @@ function setup({ random = () => 0.5 } = {}) {
   }
   const registry = packs.createPackRegistry({
     storage,
-    wasm: { Scanner: CountingScanner, checkPackUpdate: engine.checkPackUpdate, publicKeyId: engine.publicKeyId, lintPack: engine.lintPack },
+    wasm: { Scanner: CountingScanner, checkPackUpdate: engine.checkPackUpdate, publicKeyId: engine.publicKeyId, lintPack: engine.lintPack, validationDigest: engine.validationDigest },
     fetch,
     clock: () => now,
     random,
@@ -334,6 +334,49 @@ describe("registry bookkeeping (real engine, stub storage and fetch)", () => {
     assert.equal((await t.registry.check(`url:${URL1}`)).installed, true);
     const report = (await t.registry.engine()).scanner.scanText("attack.txt", "a".repeat(65_536) + "!");
     assert.equal(report.candidates.flatMap((c) => c.findings).filter((f) => f.rule === "acme.zephyr").length, 0);
+  });
+
+  it("a fresh worker re-opens an accepted pack set from the compiled-form cache (validation digest)", async () => {
+    const key = makeKey();
+    const t = setup({ random: () => 0 });
+    const policy = { policy: { packs: [{ url: URL1, signature_url: null, mode: "enforced" }], trustedKeys: [key.line] }, problems: [], source: "managed" };
+    await t.registry.setPolicy(policy);
+    const v1 = packText("1.0.0");
+    t.serve(v1, minisign(v1, key));
+    assert.equal((await t.registry.check(`url:${URL1}`)).installed, true);
+    await t.registry.engine();
+    const digests = t.storage.data.get(packs.VALIDATED_KEY);
+    assert.ok(Array.isArray(digests) && digests.length >= 1 && digests.every((d) => /^[0-9a-f]{64}$/.test(d)), "the accepted set's digest is stored");
+
+    // A fresh worker over the same storage: the same set opens through fromValidated.
+    const opened = { cached: 0, full: 0 };
+    class Counting extends engine.Scanner {
+      constructor(...args) {
+        opened.full += 1;
+        super(...args);
+      }
+      static fromValidated(...args) {
+        opened.cached += 1;
+        return engine.Scanner.fromValidated(...args);
+      }
+    }
+    const fresh = packs.createPackRegistry({
+      storage: t.storage,
+      wasm: { Scanner: Counting, checkPackUpdate: engine.checkPackUpdate, publicKeyId: engine.publicKeyId, lintPack: engine.lintPack, validationDigest: engine.validationDigest },
+      fetch: t.fetch,
+      clock: () => t.now(),
+      random: () => 0,
+    });
+    await fresh.setPolicy(policy);
+    const reopened = await fresh.engine();
+    assert.deepEqual(opened, { cached: 1, full: 0 });
+    const hit = reopened.scanner.scanText("t.txt", "Alex: I can take payment in Zephyr vouchers only.");
+    assert.ok(hit.candidates.flatMap((c) => c.findings).some((f) => f.rule === "acme.zephyr"), "the team rule still fires");
+
+    // A changed set (a rule disabled) is a new digest: full validation again.
+    await fresh.setPolicy({ ...policy, policy: { ...policy.policy, disabledRules: ["acme.zephyr"] } });
+    await fresh.engine();
+    assert.equal(opened.full, 1);
   });
 
   it("a fresh worker whose stored set no longer compiles leaves the offending pack out and says why", async () => {
