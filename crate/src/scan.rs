@@ -551,6 +551,11 @@ fn evidence(ft: &FieldText, start: usize, end: usize, detail: Option<Detail>, la
         Some(sub) => format!("{}.{sub}", ft.field),
         None => ft.field.to_string(),
     };
+    // Rules anchored at a sentence boundary match from the previous full stop on; the evidence
+    // (and its highlight) starts at the first word instead. Trailing spaces go too.
+    let lead = ft.text[start..end].find(|c: char| !(c.is_whitespace() || matches!(c, '.' | '!' | '?' | ';' | ':' | ',' | '…')));
+    let start = lead.map_or(start, |i| start + i);
+    let end = start + ft.text[start..end].trim_end().len();
     let matched = &ft.text[start..end];
     let text: String = if matched.chars().count() > MAX_EVIDENCE_CHARS {
         matched.chars().take(MAX_EVIDENCE_CHARS).chain(std::iter::once('…')).collect()

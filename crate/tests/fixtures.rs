@@ -63,6 +63,30 @@ fn fixtures_meet_their_expectations() {
     assert!(failures.is_empty(), "{} of {} fixtures failed:\n{}", failures.len(), files.len(), failures.join("\n"));
 }
 
+/// Evidence starts at a word, not at the full stop or space before it (rules anchored at a
+/// sentence boundary match from there): the highlight and the quoted text start where a reader
+/// would.
+#[test]
+fn evidence_starts_and_ends_at_text() {
+    let mut files = Vec::new();
+    expectation_files(&fixtures_dir(), &mut files);
+    let rules = Compiler::with_builtin().build();
+    let scanner = Scanner::new(&rules);
+    let mut seen = 0;
+    for f in &files {
+        let expect: Value = serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
+        for c in scan_fixture(&scanner, f, &expect).candidates {
+            for e in c.findings.iter().flat_map(|f| &f.evidence) {
+                seen += 1;
+                let first = e.text.chars().next();
+                assert!(!matches!(first, Some('.' | '!' | '?' | ';' | ':' | ',')) && !first.is_some_and(char::is_whitespace), "{}: evidence {:?}", f.display(), e.text);
+                assert!(!e.text.ends_with(char::is_whitespace), "{}: evidence {:?}", f.display(), e.text);
+            }
+        }
+    }
+    assert!(seen >= 50, "only {seen} pieces of evidence in the fixtures");
+}
+
 /// Evidence locators must point at the matched text: the UTF-16 slice of the element's text
 /// content is the evidence text. This is what the content script relies on to highlight.
 #[test]
