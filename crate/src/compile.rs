@@ -213,6 +213,8 @@ pub(crate) struct CompiledList {
     /// The first three letters of every distinctive word of `names`: a name sharing none of
     /// them with a text cannot reach the fuzzy threshold, so it is not compared at all.
     pub name_prefixes: std::collections::HashSet<String>,
+    /// `tokens` of each of `names`, in the same order (the fuzzy check compares tokens).
+    pub name_tokens: Vec<Vec<crate::sanctions::fuzzy::Token>>,
 }
 
 /// The rules that can apply on one site, indexed by required literal.
@@ -509,5 +511,6 @@ fn compile_list(spec: &ListSpec) -> CompiledList {
             .map(|ac| (ac, map))
     };
     let name_prefixes = names.iter().flat_map(|(n, _)| crate::sanctions::fuzzy::words(n)).filter(|w| w.len() >= 3 && !crate::sanctions::fuzzy::is_generic(w)).map(|w| w.chars().take(3).collect()).collect();
-    CompiledList { match_kind: spec.match_kind, folded: build(folded, true), exact: build(exact, false), entries, names, name_prefixes }
+    let name_tokens = names.iter().map(|(n, _)| crate::sanctions::fuzzy::tokens(n)).collect();
+    CompiledList { match_kind: spec.match_kind, folded: build(folded, true), exact: build(exact, false), entries, names, name_prefixes, name_tokens }
 }

@@ -28,6 +28,7 @@ pub use time::{zone_for_location, Zone};
 use crate::candidate::Candidate;
 use crate::compile::CompiledList;
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 
 /// A check with its parameters, validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -240,6 +241,8 @@ const MAX_NAME_LEN: usize = 120;
 
 fn fuzzy_names(c: &Candidate, list: &CompiledList, threshold: f64, targets: &dyn Fn(usize) -> bool) -> Vec<Hit> {
     let mut hits = Vec::new();
+    // A profile repeats its employers (history, reviews, proposals): compare each name once.
+    let mut seen: HashMap<&str, Option<(&str, f64)>> = HashMap::new();
     for (i, t) in c.texts.iter().enumerate() {
         let name = t.text.trim();
         if !targets(i) || name.is_empty() || name.len() > MAX_NAME_LEN {
@@ -250,7 +253,12 @@ fn fuzzy_names(c: &Candidate, list: &CompiledList, threshold: f64, targets: &dyn
         if !shares_a_word {
             continue;
         }
-        let Some((matched, score)) = crate::sanctions::fuzzy::best_match(name, list.names.iter().map(|(n, _)| n.as_str()), threshold) else { continue };
+        let best = *seen.entry(name).or_insert_with(|| {
+            let text_tokens = crate::sanctions::fuzzy::tokens(name);
+            let listed = list.names.iter().zip(&list.name_tokens).map(|((n, _), t)| (n.as_str(), t.as_slice()));
+            crate::sanctions::fuzzy::best_match_tokens(&text_tokens, listed, threshold)
+        });
+        let Some((matched, score)) = best else { continue };
         // An exact whole-word hit is the list rule's finding; this check adds the near misses.
         let folded = fold_ascii(&name.split_whitespace().collect::<Vec<_>>().join(" "));
         if folded.contains(&fold_ascii(matched)) {

@@ -374,8 +374,14 @@ fn core_words(tokens: &[Token]) -> Vec<&str> {
 /// Similarity of two organisation names in 0..=1, token-aware (see the module docs). Symmetric
 /// up to the greedy pairing.
 pub fn name_similarity(a: &str, b: &str) -> f64 {
-    let mut ta = tokens(a);
-    let mut tb = tokens(b);
+    tokens_similarity(&tokens(a), &tokens(b))
+}
+
+/// [`name_similarity`] of two names already split by [`tokens`]: a list's names are tokenised
+/// once when it is compiled, not once per comparison (that was most of a page's fuzzy check).
+pub fn tokens_similarity(a: &[Token], b: &[Token]) -> f64 {
+    let mut ta = a.to_vec();
+    let mut tb = b.to_vec();
     if ta.is_empty() || tb.is_empty() {
         return 0.0;
     }
@@ -434,6 +440,18 @@ pub fn best_match<'a>(name: &str, candidates: impl Iterator<Item = &'a str>, thr
     let mut best: Option<(&'a str, f64)> = None;
     for c in candidates {
         let s = name_similarity(name, c);
+        if s >= threshold && best.map_or(true, |(_, b)| s > b) {
+            best = Some((c, s));
+        }
+    }
+    best
+}
+
+/// [`best_match`] over candidates tokenised in advance (`(name, tokens(name))`): same result.
+pub fn best_match_tokens<'a>(name: &[Token], candidates: impl Iterator<Item = (&'a str, &'a [Token])>, threshold: f64) -> Option<(&'a str, f64)> {
+    let mut best: Option<(&'a str, f64)> = None;
+    for (c, tc) in candidates {
+        let s = tokens_similarity(name, tc);
         if s >= threshold && best.map_or(true, |(_, b)| s > b) {
             best = Some((c, s));
         }
