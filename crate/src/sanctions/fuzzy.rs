@@ -463,6 +463,21 @@ pub fn best_match_tokens<'a>(name: &[Token], candidates: impl Iterator<Item = (&
 mod tests {
     use super::*;
 
+    /// The pre-tokenised path the page check uses gives exactly the string path's scores.
+    #[test]
+    fn pre_tokenised_matching_equals_matching_strings() {
+        let listed = ["Korea Sobaeksu Trading Company", "Yanbian Silverstar Network Technology Co Ltd", "Volasys Silver Star", "Chinyong Information Technology Cooperation Company", "Hana Bank"];
+        let texts = ["Silver Star China", "Yanbian Silver Star Network Tech", "Chinyong IT Cooperation", "Hana Banking", "Acme Analytics", "Sobaeksu Trading"];
+        let toks: Vec<Vec<Token>> = listed.iter().map(|n| tokens(n)).collect();
+        for t in texts {
+            for (n, tn) in listed.iter().zip(&toks) {
+                assert_eq!(tokens_similarity(&tokens(t), tn), name_similarity(t, n), "{t} / {n}");
+            }
+            let by_tokens = best_match_tokens(&tokens(t), listed.iter().copied().zip(toks.iter().map(Vec::as_slice)), 0.8);
+            assert_eq!(by_tokens, best_match(t, listed.iter().copied(), 0.8), "{t}");
+        }
+    }
+
     #[test]
     fn jaro_winkler_reference_values() {
         // The classic examples from Winkler's papers.
