@@ -27,6 +27,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { EXPECTED_ID, launch } from "./harness.mjs";
 import { ROOT, startServer } from "./server.mjs";
+import { greenhouseCandidate, upworkProfile } from "./pages.mjs";
 
 const ARTIFACTS = join(ROOT, "tests", "e2e", "artifacts");
 const POLICY_DIR = "/etc/chromium/policies/managed";
@@ -180,39 +181,6 @@ let CAMERA;
 // ------------------------------------------------------------------------------------------------
 // Pages
 
-const esc = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-
-function upworkProfile({ name, bio }) {
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(name)} - Upwork Freelancer</title></head>
-<body><div class="container">
-  <section class="up-card-section">
-    <div itemscope itemtype="http://schema.org/Person">
-      <h1 itemprop="name" data-test="freelancer-name">${esc(name)}</h1>
-      <div data-test="location"><span itemprop="locality">Austin</span>, <span itemprop="country-name">United States</span></div>
-    </div>
-  </section>
-  <main>
-    <h2 data-test="freelancer-title">Senior React Developer</h2>
-    <div class="up-line-clamp-v2" data-test="profile-overview"><span class="text-pre-line">${esc(bio)}</span></div>
-    <span class="up-skill-badge" data-test="skill">React</span>
-  </main>
-</div></body></html>`;
-}
-
-function greenhouseCandidate({ name, resume }) {
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(name)} - Greenhouse</title></head>
-<body><div id="app" class="candidate-profile">
-  <header class="person-header">
-    <h1 class="person-name" data-testid="candidate-name">${esc(name)}</h1>
-    <div class="person-title" data-testid="candidate-headline">Senior Software Engineer</div>
-  </header>
-  <section class="resume-viewer"><h3>Resume</h3>
-    <div class="document-text" data-testid="resume-text">${esc(resume)}</div>
-  </section>
-</div></body></html>`;
-}
 
 const BIO =
   "Senior React developer, available today. Please pay me in Zephyr vouchers every week, through the Quartz escrow " +

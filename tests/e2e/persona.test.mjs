@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { launch } from "./harness.mjs";
 import { ROOT, startServer } from "./server.mjs";
+import { greenhouseCandidate, upworkProfile } from "./pages.mjs";
 
 const ARTIFACTS = join(ROOT, "tests", "e2e", "artifacts");
 
@@ -26,45 +27,6 @@ let options; // the options page, kept open: extension-page context for messages
 // ------------------------------------------------------------------------------------------------
 // Pages
 
-const esc = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-
-/** An Upwork freelancer profile with the hooks the Upwork adapter reads. */
-function upworkProfile({ name, title, bio }) {
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(name)} - ${esc(title)} - Upwork Freelancer</title></head>
-<body><div class="container">
-  <section class="up-card-section">
-    <div itemscope itemtype="http://schema.org/Person">
-      <h1 itemprop="name" data-test="freelancer-name">${esc(name)}</h1>
-      <div data-test="location"><span itemprop="locality">Austin</span>, <span itemprop="country-name">United States</span></div>
-    </div>
-  </section>
-  <main>
-    <h2 data-test="freelancer-title">${esc(title)}</h2>
-    <div class="up-line-clamp-v2" data-test="profile-overview"><span class="text-pre-line">${esc(bio)}</span></div>
-    <span class="up-skill-badge" data-test="skill">React</span>
-    <span class="up-skill-badge" data-test="skill">Node.js</span>
-  </main>
-</div></body></html>`;
-}
-
-/** A Greenhouse Recruiting candidate profile (app.greenhouse.io/people/<id>). */
-function greenhouseCandidate({ name, headline, contacts, resume }) {
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(name)} - Greenhouse</title></head>
-<body><div id="app" class="candidate-profile">
-  <header class="person-header">
-    <h1 class="person-name" data-testid="candidate-name">${esc(name)}</h1>
-    <div class="person-title" data-testid="candidate-headline">${esc(headline)}</div>
-  </header>
-  <section class="contact-info"><h3>Contact</h3><ul>
-    ${contacts.map((c) => `<li data-testid="contact-item">${esc(c)}</li>`).join("\n    ")}
-  </ul></section>
-  <section class="resume-viewer"><h3>Resume</h3>
-    <div class="document-text" data-testid="resume-text">${esc(resume)}</div>
-  </section>
-</div></body></html>`;
-}
 
 const KEVIN_BIO =
   "Full-stack developer with seven years of React and Node.js work for US startups. " +

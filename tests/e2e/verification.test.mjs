@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { launch } from "./harness.mjs";
 import { ROOT, startServer } from "./server.mjs";
+import { greenhouseCandidate, upworkProfile } from "./pages.mjs";
 
 const ARTIFACTS = join(ROOT, "tests", "e2e", "artifacts");
 const SCREENSHOTS = join(ROOT, "docs", "screenshots");
@@ -24,36 +25,6 @@ let server;
 let browser;
 let options; // an extension page: messages to the background, storage
 
-const esc = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-
-function upworkProfile({ name, title, bio }) {
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Upwork Freelancer</title></head>
-<body><div class="container">
-  <section class="up-card-section">
-    <div itemscope itemtype="http://schema.org/Person">
-      <h1 itemprop="name" data-test="freelancer-name">${esc(name)}</h1>
-      <div data-test="location"><span itemprop="locality">Austin</span>, <span itemprop="country-name">United States</span></div>
-    </div>
-  </section>
-  <main>
-    <h2 data-test="freelancer-title">${esc(title)}</h2>
-    <div class="up-line-clamp-v2" data-test="profile-overview"><span class="text-pre-line">${esc(bio)}</span></div>
-  </main>
-</div></body></html>`;
-}
-
-function greenhouseCandidate({ name, contacts }) {
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Greenhouse</title></head>
-<body><div id="app" class="candidate-profile">
-  <header class="person-header"><h1 class="person-name" data-testid="candidate-name">${esc(name)}</h1>
-    <div class="person-title" data-testid="candidate-headline">Senior Software Engineer</div></header>
-  <section class="contact-info"><h3>Contact</h3><ul>
-    ${contacts.map((c) => `<li data-testid="contact-item">${esc(c)}</li>`).join("\n    ")}
-  </ul></section>
-</div></body></html>`;
-}
 
 const KEVIN = {
   url: "https://www.upwork.com/freelancers/~01verify00000000a1",
