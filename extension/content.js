@@ -133,10 +133,11 @@
 
   /**
    * The interface language the user chose (options page), as the background answers
-   * `candor/ui/strings` → {lang, messages: {key: text with $1…}}; asked at start and before each
-   * scan. Until it answers (or where it cannot), chrome.i18n (the browser's language) is used.
+   * `candor/ui/strings` → {lang, messages: {key: text with $1…}}; asked before the first scan and
+   * again after the settings change (`stale`), not on every round: the table is ~300 strings.
+   * Until it answers (or where it cannot), chrome.i18n (the browser's language) is used.
    */
-  const ui = { lang: null, messages: null };
+  const ui = { lang: null, messages: null, stale: true };
 
   const fill = (text, subs) => text.replace(/\$(\d)/g, (_, n) => String(subs[Number(n) - 1] ?? ""));
 
@@ -163,11 +164,13 @@
   }
 
   async function loadUiStrings() {
+    if (!ui.stale) return;
     try {
       const r = await api.runtime.sendMessage({ type: "candor/ui/strings" });
       if (r?.ok === true && r.messages && typeof r.messages === "object") {
         ui.lang = str(r.lang) || null;
         ui.messages = r.messages;
+        ui.stale = false;
       }
     } catch {
       // No answer (an older background, or the worker is starting): keep chrome.i18n.
@@ -1372,7 +1375,7 @@ input:focus-visible, textarea:focus-visible, .save:focus-visible { outline: 3px 
       const { html, truncated } = serialise();
       if (html === lastHtml && url === lastUrl) return; // nothing changed since the last scan
       setState("scanning");
-      await loadUiStrings(); // the language may have changed since the last scan
+      await loadUiStrings(); // first scan, or the settings (language) changed since the last one
       const response = await sendScan(url, html, truncated);
       retries = 0;
       if (response && response.ok === true && response.disabled === true) {
@@ -1505,6 +1508,7 @@ input:focus-visible, textarea:focus-visible, .save:focus-visible { outline: 3px 
   // which asks for the strings anew and re-renders what differs.
   api.storage?.onChanged?.addListener((changes, area) => {
     if (dead || area !== "local" || !("settings" in changes)) return;
+    ui.stale = true;
     lastHtml = null;
     schedule();
   });
