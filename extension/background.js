@@ -88,6 +88,7 @@ const store = createPersonaStore(api.storage.local, { onChanged: api.storage.onC
 const verifications = createVerificationStore(api.storage.local, {
   makeRoom: (bytes) => store.evictOldest(bytes),
   policyRetentionDays: () => registry.policy()?.verificationRetentionDays ?? null,
+  onChanged: api.storage.onChanged,
 });
 // Retention is applied whenever the worker starts (and on each save) — after the policy is read,
 // so that a longer retention set by the organisation is never cut short by the user's setting.

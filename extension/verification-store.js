@@ -185,8 +185,17 @@ function newId(now) {
  * milliseconds. `makeRoom(bytes)` frees about that much space elsewhere in the area when a save
  * hits the quota (resolves to true when it freed something).
  */
-export function createVerificationStore(area, { clock = () => Date.now(), makeRoom = async () => false, policyRetentionDays = () => null } = {}) {
+export function createVerificationStore(area, { clock = () => Date.now(), makeRoom = async () => false, policyRetentionDays = () => null, onChanged = null } = {}) {
   let tail = Promise.resolve();
+  /**
+   * The stored log, cleaned and sorted, before the retention cut — or null: read it again. Every
+   * scan asks for the latest records, so the log is not read and cloned from storage each time.
+   * Kept only when `onChanged` (storage.onChanged) says when someone else wrote the log.
+   */
+  let stored = null;
+  onChanged?.addListener((changes, areaName) => {
+    if (areaName === "local" && VERIFICATIONS_KEY in changes) stored = null;
+  });
 
   /** Runs `task` after every earlier task. */
   function enqueue(task) {
@@ -197,19 +206,27 @@ export function createVerificationStore(area, { clock = () => Date.now(), makeRo
 
   /** {records (oldest first, unexpired), pruned: whether any were dropped}. */
   async function read() {
-    const got = await area.get([VERIFICATIONS_KEY, SETTINGS_KEY]);
-    const doc = got[VERIFICATIONS_KEY];
-    const raw = isObject(doc) && Array.isArray(doc.records) ? doc.records : [];
+    const got = await area.get(stored === null ? [VERIFICATIONS_KEY, SETTINGS_KEY] : [SETTINGS_KEY]);
+    let log = stored;
+    if (log === null) {
+      const doc = got[VERIFICATIONS_KEY];
+      const raw = isObject(doc) && Array.isArray(doc.records) ? doc.records : [];
+      const clean = raw.map(cleanRecord).filter((r) => r !== null);
+      clean.sort((a, b) => Date.parse(a.recorded_at) - Date.parse(b.recorded_at));
+      log = { clean, rawLength: raw.length };
+      if (onChanged) stored = log;
+    }
     // The organisation's retention (enterprise policy) wins over the recruiter's own setting.
     const days = retentionDays(policyRetentionDays()) ?? retentionDays(got[SETTINGS_KEY]?.verificationRetentionDays) ?? DEFAULT_RETENTION_DAYS;
     const cutoff = clock() - days * DAY_MS;
-    const clean = raw.map(cleanRecord).filter((r) => r !== null);
-    const records = clean.filter((r) => Date.parse(r.recorded_at) >= cutoff);
-    records.sort((a, b) => Date.parse(a.recorded_at) - Date.parse(b.recorded_at));
-    return { records, pruned: records.length !== raw.length };
+    const records = log.clean.filter((r) => Date.parse(r.recorded_at) >= cutoff);
+    return { records, pruned: records.length !== log.rawLength };
   }
 
-  const write = (records) => area.set({ [VERIFICATIONS_KEY]: { version: FORMAT_VERSION, records } });
+  async function write(records) {
+    await area.set({ [VERIFICATIONS_KEY]: { version: FORMAT_VERSION, records } });
+    if (onChanged) stored = { clean: records.slice(), rawLength: records.length };
+  }
 
   const newestFirst = (records) => records.slice().reverse();
 
@@ -301,6 +318,10 @@ export function createVerificationStore(area, { clock = () => Date.now(), makeRo
       }),
 
     /** Forgets every record. */
-    wipe: () => enqueue(() => area.remove(VERIFICATIONS_KEY)),
+    wipe: () =>
+      enqueue(async () => {
+        stored = null;
+        await area.remove(VERIFICATIONS_KEY);
+      }),
   };
 }

@@ -188,6 +188,32 @@ describe("verification store", () => {
     assert.equal(await store.prune(), 1);
   });
 
+  it("with storage.onChanged it keeps the log in memory, and forgets it when someone else writes", async () => {
+    const area = storageArea();
+    const listeners = [];
+    const onChanged = { addListener: (f) => listeners.push(f) };
+    const fire = (key) => listeners.forEach((f) => f({ [key]: {} }, "local"));
+    const reads = [];
+    const get = area.get.bind(area);
+    area.get = (keys) => (reads.push(keys), get(keys));
+    const store = v.createVerificationStore(area, { clock: clock(), onChanged });
+    await store.save(saveMsg(KEVIN, "verified"));
+    reads.length = 0;
+    assert.equal((await store.latestFor([KEVIN]))[0].outcome, "verified");
+    assert.equal((await store.list()).length, 1);
+    assert.ok(reads.every((keys) => !keys.includes("verifications")), "the log comes from memory after a save");
+
+    // Another writer (here: a direct write, as the e2e tests do from the service worker).
+    const doc = area.peek("verifications");
+    doc.records[0].outcome = "refused";
+    await area.set({ verifications: doc });
+    fire("verifications");
+    assert.equal((await store.latestFor([KEVIN]))[0].outcome, "refused", "re-read after the change");
+    fire("settings"); // other keys leave the log alone
+    await store.wipe();
+    assert.deepEqual(await store.list(), []);
+  });
+
   it("drops malformed stored records and wipes", async () => {
     const area = storageArea();
     await area.set({ verifications: { version: 1, records: [{ id: "x" }, null, "junk"] } });
