@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { before, describe, it } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { mapArea } from "./storage-area.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const PKG = join(ROOT, "build", "pkg");
@@ -67,24 +68,6 @@ function packText(version, { ruleId = "acme.zephyr", expires = "2d" } = {}) {
 // ------------------------------------------------------------------------------------------------
 // Stubs
 
-function storageArea() {
-  const data = new Map();
-  return {
-    data,
-    async get(keys) {
-      const list = keys === null ? [...data.keys()] : Array.isArray(keys) ? keys : [keys];
-      const out = {};
-      for (const k of list) if (data.has(k)) out[k] = structuredClone(data.get(k));
-      return out;
-    },
-    async set(items) {
-      for (const [k, v] of Object.entries(items)) data.set(k, structuredClone(v));
-    },
-    async remove(keys) {
-      for (const k of Array.isArray(keys) ? keys : [keys]) data.delete(k);
-    },
-  };
-}
 
 /** A fetch that serves `files` (url → text); anything else is a 404; `down` makes it reject. */
 function fakeFetch(files) {
@@ -107,7 +90,7 @@ function fakeFetch(files) {
 const URL1 = "https://trust.acme.example/candor/unit.json";
 
 function setup({ random = () => 0.5 } = {}) {
-  const storage = storageArea();
+  const storage = mapArea();
   const files = new Map();
   const fetch = fakeFetch(files);
   let now = T0;
@@ -451,7 +434,7 @@ describe("policy", () => {
   });
 
   it("the managed area is read defensively; the last good policy is cached and used when it is unavailable", async () => {
-    const local = storageArea();
+    const local = mapArea();
     const good = { disabledRules: ["SIG-21.overlapping-roles"], allowUserPacks: false };
     let r = await policy.loadPolicy({ managed: { get: async () => good }, local });
     assert.equal(r.source, "managed");

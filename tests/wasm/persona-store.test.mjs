@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { before, describe, it } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { storageArea } from "./storage-area.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const PKG = join(ROOT, "build", "pkg");
@@ -30,57 +31,6 @@ before(async () => {
   store = await import(pathToFileURL(join(ROOT, "extension", "persona-store.js")).href);
 });
 
-/** An in-memory storage.local: {get, set, remove, onChanged}, plus `data` and a write log. */
-function storageArea({ quota = Infinity } = {}) {
-  let data = new Map();
-  const listeners = new Set();
-  const bytes = (map) => [...map].reduce((n, [k, v]) => n + k.length + JSON.stringify(v).length, 0);
-  const later = () => new Promise((resolve) => setTimeout(resolve, 1));
-  const area = {
-    quota,
-    sets: 0,
-    inFlight: 0,
-    maxInFlight: 0,
-    onChanged: { addListener: (f) => listeners.add(f) },
-    /** Delivers a storage.onChanged event, as a late or replayed one would arrive. */
-    emit: (changes) => listeners.forEach((f) => f(changes, "local")),
-    peek: (key) => structuredClone(data.get(key)),
-    async get(keys) {
-      await later();
-      const out = {};
-      for (const k of keys == null ? [...data.keys()] : [keys].flat()) if (data.has(k)) out[k] = structuredClone(data.get(k));
-      return out;
-    },
-    async set(items) {
-      area.inFlight += 1;
-      area.maxInFlight = Math.max(area.maxInFlight, area.inFlight);
-      try {
-        await later();
-        const next = new Map(data);
-        for (const [k, v] of Object.entries(items)) next.set(k, structuredClone(v));
-        if (bytes(next) > area.quota) throw new Error("QUOTA_BYTES quota exceeded");
-        const changes = {};
-        for (const [k, v] of Object.entries(items)) changes[k] = { oldValue: data.get(k), newValue: structuredClone(v) };
-        data = next;
-        area.sets += 1;
-        setTimeout(() => listeners.forEach((f) => f(changes, "local")), 0);
-      } finally {
-        area.inFlight -= 1;
-      }
-    },
-    async remove(keys) {
-      await later();
-      const changes = {};
-      for (const k of [keys].flat()) {
-        if (data.has(k)) changes[k] = { oldValue: data.get(k) };
-        data.delete(k);
-      }
-      setTimeout(() => listeners.forEach((f) => f(changes, "local")), 0);
-    },
-    bytesInUse: () => bytes(data),
-  };
-  return area;
-}
 
 function clock(start = T0) {
   const c = () => c.now;

@@ -14,28 +14,11 @@ import {
   createSettingsStore, DEFAULTS, effectiveSettings, hostCovered, invalidSettingsObject, managedKeys,
 } from "../../extension/settings.js";
 import { exportDocument, planImport } from "../../extension/settings-transfer.js";
+import { mapArea } from "./storage-area.mjs";
 
-function storageArea() {
-  const data = new Map();
-  return {
-    data,
-    async get(keys) {
-      const list = keys === null ? [...data.keys()] : Array.isArray(keys) ? keys : [keys];
-      const out = {};
-      for (const k of list) if (data.has(k)) out[k] = structuredClone(data.get(k));
-      return out;
-    },
-    async set(items) {
-      for (const [k, v] of Object.entries(items)) data.set(k, structuredClone(v));
-    },
-    async remove(keys) {
-      for (const k of Array.isArray(keys) ? keys : [keys]) data.delete(k);
-    },
-  };
-}
 
 function makeStore(policy = {}) {
-  const area = storageArea();
+  const area = mapArea();
   const persona = createPersonaStore(area);
   const effective = effectivePolicy(validatePolicy(policy).policy);
   persona.setPolicyRetention(effective.personaRetentionDays);
