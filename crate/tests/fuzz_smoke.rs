@@ -12,25 +12,14 @@
 //! `cargo fuzz run <target> <file>`; once fixed, keep it in `crate/tests/fuzz-regressions/`
 //! (named `<target>-<what>.bin`), where `fuzz_regressions_stay_fixed` replays it.
 
+mod common;
+
+use common::Rng;
 use std::fs;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-
-/// xorshift64*: small, deterministic, good enough to pick mutations.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 /// Tokens that matter to the parsers: JSON structure, regex syntax, HTML structure, CSV quoting,
 /// and text that is hard on Unicode handling.

@@ -2,7 +2,10 @@
 //! searched only around its literal hits (`crate/src/scan.rs`), and must find exactly what a
 //! search of the whole text finds (`Scanner::whole_text`): same findings, counts and spans.
 
+mod common;
+
 use candor::{Compiler, Report, Rules, Scanner};
+use common::Rng;
 use std::path::{Path, PathBuf};
 
 fn same_reports(rules: &Rules, name: &str, scan: impl Fn(&Scanner) -> Report) -> serde_json::Value {
@@ -52,21 +55,6 @@ fn fixture_and_real_pages_match_the_whole_text_search() {
         total += findings(&report);
     }
     assert!(total > 50, "the fixtures should produce findings to compare ({total})");
-}
-
-/// A tiny deterministic generator (xorshift64*), so failures reproduce.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[(self.next() % items.len() as u64) as usize]
-    }
 }
 
 /// Bounded shapes (counted gaps, `\s+`, `\w+`, `[^.\n]*`) and two unbounded ones, over a small
