@@ -8,6 +8,7 @@
 // Nothing is parsed as HTML: text goes in with textContent.
 
 import { loadStrings, localizePage } from "./i18n.js";
+import { download, wireConfirm } from "./options-controls.js";
 import { checkThresholds, DEFAULTS, isHostEntry, MAX_DISABLED_SITES } from "./settings.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
@@ -50,17 +51,6 @@ function markInvalid(inputs, errorEl, invalid) {
     if (invalid) input.setAttribute("aria-invalid", "true");
     else input.removeAttribute("aria-invalid");
   }
-}
-
-/** Starts a download of `text` as `filename`. */
-function download(text, filename, mime) {
-  const url = URL.createObjectURL(new Blob([text], { type: mime }));
-  const a = el("a", { href: url, download: filename, hidden: true });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // Firefox starts the download asynchronously: keep the URL alive for a while.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -294,36 +284,16 @@ for (const [id, format] of [["verify-export-csv", "csv"], ["verify-export-json",
   });
 }
 
-function closeVerifyConfirm(returnFocus) {
-  verification.confirm.hidden = true;
-  verification.wipe.setAttribute("aria-expanded", "false");
-  if (returnFocus) verification.wipe.focus();
-}
-
-verification.wipe.addEventListener("click", () => {
-  if (!verification.confirm.hidden) return closeVerifyConfirm(true);
-  verification.confirm.hidden = false;
-  verification.wipe.setAttribute("aria-expanded", "true");
-  verification.wipeNo.focus(); // the safe choice has the focus
-});
-verification.wipeNo.addEventListener("click", () => closeVerifyConfirm(true));
-verification.confirm.addEventListener("keydown", (event) => {
-  if (event.key === "Escape") {
-    event.preventDefault();
-    closeVerifyConfirm(true);
-  }
-});
-verification.wipeYes.addEventListener("click", async () => {
-  verification.wipeYes.disabled = true;
-  try {
+wireConfirm({
+  button: verification.wipe,
+  confirm: verification.confirm,
+  yes: verification.wipeYes,
+  no: verification.wipeNo,
+  run: async () => {
     await send("candor/verification/wipe");
-    closeVerifyConfirm(true);
     say(verification.status, t("verifyWipeDone"));
-  } catch (err) {
-    say(verification.status, errorText(err), true);
-  } finally {
-    verification.wipeYes.disabled = false;
-  }
+  },
+  fail: (err) => say(verification.status, errorText(err), true),
 });
 
 // -------------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@
 // storage.onChanged, which re-translates and re-renders every section here.
 
 import { loadStrings, localizePage } from "./i18n.js";
+import { download, wireConfirm } from "./options-controls.js";
 
 const api = globalThis.browser ?? globalThis.chrome;
 
@@ -274,59 +275,28 @@ persona.retention.addEventListener("input", () => {
 persona.exportButton.addEventListener("click", async () => {
   try {
     const { document: doc } = await send("candor/persona/export");
-    const blob = new Blob([JSON.stringify(doc, null, 2) + "\n"], { type: "application/json" });
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = `candor-persona-memory-${new Date().toISOString().slice(0, 10)}.json`;
-    a.hidden = true;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    // Firefox starts the download asynchronously: keep the URL alive for a while.
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    const day = new Date().toISOString().slice(0, 10);
+    download(JSON.stringify(doc, null, 2) + "\n", `candor-persona-memory-${day}.json`, "application/json");
     status(t("exportDone", doc.entries.length));
   } catch (err) {
     fail(err);
   }
 });
 
-function openConfirm() {
-  persona.question.textContent = t("wipeConfirmText", persona.lastCount);
-  persona.confirm.hidden = false;
-  persona.wipe.setAttribute("aria-expanded", "true");
-  persona.wipeNo.focus(); // the safe choice has the focus
-}
-
-function closeConfirm(returnFocus) {
-  persona.confirm.hidden = true;
-  persona.wipe.setAttribute("aria-expanded", "false");
-  if (returnFocus) persona.wipe.focus();
-}
-
-persona.wipe.addEventListener("click", () => {
-  if (persona.confirm.hidden) openConfirm();
-  else closeConfirm(true);
-});
-persona.wipeNo.addEventListener("click", () => closeConfirm(true));
-persona.confirm.addEventListener("keydown", (event) => {
-  if (event.key === "Escape") {
-    event.preventDefault();
-    closeConfirm(true);
-  }
-});
-persona.wipeYes.addEventListener("click", async () => {
-  persona.wipeYes.disabled = true;
-  try {
+wireConfirm({
+  button: persona.wipe,
+  confirm: persona.confirm,
+  yes: persona.wipeYes,
+  no: persona.wipeNo,
+  ask: () => {
+    persona.question.textContent = t("wipeConfirmText", persona.lastCount);
+  },
+  run: async () => {
     await send("candor/persona/wipe");
-    closeConfirm(true);
     status(t("wipeDone"));
     await refresh();
-  } catch (err) {
-    fail(err);
-  } finally {
-    persona.wipeYes.disabled = false;
-  }
+  },
+  fail,
 });
 
 // Scans in other tabs change the memory: keep the numbers current while the page is open.
